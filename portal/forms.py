@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import creditcode
+from .models import Division, Unit, User
+
+
+class CreditCodeField(forms.CharField):
+    """Accepts full-width, lower-case and spaced input; validates GB 32100-2015."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"})
+        return attrs
+
+    def to_python(self, value):
+        return creditcode.normalise(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        found = creditcode.problems(value)
+        if found:
+            raise forms.ValidationError(found[0].message, code=found[0].code)
+
+
+class DivisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class UnitForm(forms.ModelForm):
+    credit_code = CreditCodeField(label=_("unified social credit code"),
+                                  help_text=_("18 characters, as on the business licence."))
+    division = DivisionChoiceField(
+        queryset=Division.objects.select_related("parent__parent").filter(parent__isnull=False),
+        label=_("district of registration"),
+        help_text=_("The district (区县) where the unit is registered. The credit code's division code is only "
+                    "a suggestion: universities are often registered by the province."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["name", "credit_code", "unit_type", "independent_legal_person", "legal_representative", "address",
+                  "division", "contact_name", "contact_phone", "contact_email"]
+
+
+class RegistrationForm(UnitForm):
+    """A unit and its first user (the unit administrator) in one form."""
+
+    username = forms.CharField(label=_("login name"), max_length=150,
+                               help_text=_("Letters, digits and @/./+/-/_ only."),
+                               validators=[User.username_validator])
+    full_name = forms.CharField(label=_("your full name"), max_length=40)
+    email = forms.EmailField(label=_("your e-mail"), help_text=_("Used to reset your password."))
+    phone = forms.CharField(label=_("your phone"), max_length=30)
+    password1 = forms.CharField(label=_("password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label=_("password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"]
+        if Unit.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(
+                _("A unit with this credit code is already registered. One unit registers once: please ask "
+                  "your unit administrator to add you as a user."), code="duplicate")
+        return code
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This login name is taken; please choose another."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            probe = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""),
+                         full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class UnitUserForm(UserCreationForm):
+    """A unit administrator adds a colleague."""
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "phone"]
+        labels = {"username": _("login name")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("full_name", "email", "phone"):
+            self.fields[name].required = True

@@ -1,0 +1,272 @@
+"""Accounts, units and the organisations that review them.
+
+* ``Division``: an administrative division (省/市/区县) with its six-digit code; units say
+  where they are registered by choosing one.
+* ``Authority``: an issuing authority (发布机关) — 市科技局, 省科技厅, 中关村管委会 — with the
+  division it governs.
+* ``District``: a reviewing office of one authority (区县科技局, 设区市科技局, 分园管委会);
+  district reviewers belong to exactly one.
+* ``Unit``: a registered unit (单位), one per 统一社会信用代码.
+* ``User``: a person, with one role and the scope that role needs.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import creditcode
+
+
+class Division(models.Model):
+    code = models.CharField(_("division code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("administrative division")
+        verbose_name_plural = _("administrative divisions")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def ancestors_and_self(self):
+        node = self
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def is_within(self, other: "Division") -> bool:
+        return any(node.pk == other.pk for node in self.ancestors_and_self())
+
+    @classmethod
+    def suggest_for_code(cls, credit_code: str):
+        """The most specific division matching positions 3–8 of a credit code, or None."""
+        code = creditcode.division_code(credit_code)
+        if len(code) != 6 or not code.isdigit():
+            return None
+        for candidate in (code, code[:4] + "00", code[:2] + "0000"):
+            found = cls.objects.filter(code=candidate).first()
+            if found:
+                return found
+        return None
+
+
+class Authority(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("provincial")
+        CITY = "city", _("municipal")
+        PARK = "park", _("science park")
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    region = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("region governed"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A reviewing office of one authority; covers a division and everything below it."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="districts",
+                                  verbose_name=_("authority"))
+    name = models.CharField(_("name"), max_length=80)
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division covered"))
+
+    class Meta:
+        ordering = ["authority", "division__code"]
+        verbose_name = _("district office")
+        verbose_name_plural = _("district offices")
+        constraints = [models.UniqueConstraint(fields=["authority", "name"], name="district_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def suggest(cls, authority: Authority, division: Division | None):
+        """The authority's office whose division contains ``division`` (most specific first)."""
+        if division is None:
+            return None
+        offices = {d.division_id: d for d in cls.objects.filter(authority=authority)}
+        for node in division.ancestors_and_self():
+            if node.pk in offices:
+                return offices[node.pk]
+        return None
+
+
+class UnitType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("enterprise")
+    UNIVERSITY = "university", _("university")
+    RESEARCH = "research", _("research institute")
+    NEW_RD = "new_rd", _("new-type R&D institution")
+    PLATFORM = "platform", _("major science and technology platform")
+    HOSPITAL = "hospital", _("research hospital")
+    CONCEPT = "concept", _("concept-verification institution")
+    TESTING = "testing", _("testing and inspection institution")
+    TRANSFER = "transfer", _("technology transfer institution")
+    FINANCE = "finance", _("science and technology finance institution")
+    OTHER = "other", _("other")
+
+
+class Unit(models.Model):
+    name = models.CharField(_("unit name"), max_length=120)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices)
+    legal_representative = models.CharField(_("legal representative"), max_length=40)
+    address = models.CharField(_("address"), max_length=200)
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("district of registration"),
+                                 help_text=_("The district (区县) where the unit is registered and which it reports to."))
+    contact_name = models.CharField(_("contact person"), max_length=40)
+    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    contact_email = models.EmailField(_("contact e-mail"))
+    independent_legal_person = models.BooleanField(_("independent legal person"), default=True)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = creditcode.normalise(self.credit_code)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("applicant user")
+    DISTRICT = "district", _("district reviewer")
+    EXPERT = "expert", _("expert")
+    STAFF = "staff", _("programme staff")
+    ADMIN = "admin", _("system administrator")
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """One person, one role.  The role's scope is held in the matching foreign key."""
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.APPLICANT)
+    full_name = models.CharField(_("full name"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+                             verbose_name=_("unit"))
+    is_unit_admin = models.BooleanField(_("unit administrator"), default=False)
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewers",
+                                 verbose_name=_("district office"))
+    authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+                                  verbose_name=_("authority"))
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_scope",
+                condition=(
+                    models.Q(role="applicant", unit__isnull=False)
+                    | models.Q(role="district", district__isnull=False)
+                    | models.Q(role="staff", authority__isnull=False)
+                    | models.Q(role__in=["expert", "admin"])
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_applicant(self):
+        return self.role == Role.APPLICANT
+
+    @property
+    def is_district_reviewer(self):
+        return self.role == Role.DISTRICT
+
+    @property
+    def is_programme_staff(self):
+        return self.role == Role.STAFF
+
+    @property
+    def is_expert(self):
+        return self.role == Role.EXPERT
+
+    @property
+    def is_system_admin(self):
+        return self.role == Role.ADMIN
+
+
+class CreditRecord(models.Model):
+    """A credit or disqualification record against a unit (失信记录 / 取消牵头资格)."""
+
+    class Kind(models.TextChoices):
+        LEAD_DISQUALIFIED = "lead_disqualified", _("disqualified as lead unit")
+        FRAUD = "fraud", _("fraud or serious dishonesty")
+        BLACKLIST = "blacklist", _("integrity blacklist")
+
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
+    unit_name = models.CharField(_("unit name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    recorded_on = models.DateField(_("recorded on"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-recorded_on"]
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+
+    def __str__(self):
+        return f"{self.unit_name} {self.get_kind_display()} {self.recorded_on}"
+
+    def save(self, *args, **kwargs):
+        self.credit_code = creditcode.normalise(self.credit_code)
+        super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """An in-app notice (inbox); the e-mail copy is sent through the outbox."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.subject

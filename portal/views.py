@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Programme
+from applications.scoping import visible_applications
+
+from .forms import RegistrationForm, UnitForm, UnitUserForm
+from .models import Division, Role, User
+
+
+def open_programmes():
+    today = timezone.localdate()
+    return Programme.objects.filter(published=True, opens_on__lte=today, closes_on__gte=today).select_related(
+        "authority")
+
+
+def home(request):
+    return render(request, "portal/home.html", {"programmes": open_programmes()})
+
+
+def call_list(request):
+    programmes = Programme.objects.filter(published=True).select_related("authority").order_by("-closes_on")
+    page = Paginator(programmes, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/call_list.html", {"page": page, "today": timezone.localdate()})
+
+
+def call_detail(request, code):
+    programme = get_object_or_404(Programme.objects.select_related("authority"), code=code, published=True)
+    from review.workflow import STAGE_KEYS
+
+    stage_labels = dict(zip(STAGE_KEYS, stage_names(), strict=True))
+    return render(request, "portal/call_detail.html", {
+        "programme": programme,
+        "rules": programme.rules.filter(active=True),
+        "requirements": programme.attachment_requirements.all(),
+        "stages": [dict(s, name=s.get("label") or stage_labels[s["key"]]) for s in programme.stages],
+    })
+
+
+def stage_names():
+    return [_("initial review and recommendation"), _("formal review"), _("expert evaluation"),
+            _("decision"), _("publicity"), _("filing")]
+
+
+@transaction.atomic
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("workspace")
+    form = RegistrationForm(request.POST or None)
+    suggestion = None
+    if request.method == "POST":
+        code = form.data.get("credit_code", "")
+        suggestion = Division.suggest_for_code(code)
+        if form.is_valid():
+            unit = form.save()
+            user = User.objects.create_user(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password1"],
+                email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"],
+                phone=form.cleaned_data["phone"], role=Role.APPLICANT, unit=unit, is_unit_admin=True,
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your unit is registered and you are its administrator."))
+            return redirect("workspace")
+    # Division code → pk of the selectable divisions, for the credit-code hint (static/portal/register.js).
+    division_codes = dict(form.fields["division"].queryset.values_list("code", "pk"))
+    return render(request, "portal/register.html", {"form": form, "suggestion": suggestion,
+                                                    "division_codes": division_codes})
+
+
+@login_required
+def workspace(request):
+    """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
+    from review.views.staff import dashboard_context
+
+    user = request.user
+    context = dashboard_context(user)
+    if user.role == Role.APPLICANT:
+        # for_table() groups by (member count), which drops Meta.ordering: order explicitly.
+        context["applications"] = visible_applications(user).for_table().order_by("-updated_at", "-pk")
+        context["programmes"] = open_programmes()
+        template = "portal/workspace_applicant.html"
+    else:
+        template = "review/dashboard/reviewer.html"
+    return render(request, template, context)
+
+
+def _unit_admin_required(request):
+    if not (request.user.is_authenticated and request.user.role == Role.APPLICANT and request.user.is_unit_admin):
+        raise PermissionDenied(_("Only the unit administrator may do this."))
+
+
+@login_required
+def unit_profile(request):
+    if request.user.role != Role.APPLICANT:
+        raise Http404
+    unit = request.user.unit
+    can_edit = request.user.is_unit_admin
+    form = UnitForm(request.POST or None, instance=unit)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST":
+        _unit_admin_required(request)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The unit profile is saved."))
+            return redirect("unit_profile")
+    return render(request, "portal/unit_profile.html", {"form": form, "can_edit": can_edit, "unit": unit})
+
+
+@login_required
+def unit_users(request):
+    _unit_admin_required(request)
+    unit = request.user.unit
+    form = UnitUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        user.role = Role.APPLICANT
+        user.unit = unit
+        user.save()
+        messages.success(request, _("User %(name)s can now log in for %(unit)s.") % {
+            "name": user.display_name, "unit": unit.name})
+        return redirect("unit_users")
+    return render(request, "portal/unit_users.html", {
+        "form": form, "users": unit.users.order_by("-is_unit_admin", "username"), "unit": unit})
+
+
+@login_required
+@require_POST
+def unit_user_toggle(request, user_id):
+    _unit_admin_required(request)
+    other = get_object_or_404(User, pk=user_id, unit=request.user.unit)
+    if other.pk == request.user.pk:
+        messages.error(request, _("You cannot disable your own account."))
+    else:
+        other.is_active = not other.is_active
+        other.save(update_fields=["is_active"])
+        if other.is_active:
+            messages.success(request, _("%(name)s is enabled again.") % {"name": other.display_name})
+        else:
+            messages.success(request, _("%(name)s is disabled and can no longer log in.") % {"name": other.display_name})
+    return redirect("unit_users")
+
+
+
+@login_required
+def inbox(request):
+    notes = request.user.notifications.all()
+    page = Paginator(notes, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/inbox.html", {"page": page})
+
+
+@login_required
+def notification_open(request, note_id):
+    note = get_object_or_404(request.user.notifications, pk=note_id)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return redirect(note.url or "inbox")
+
+
+@login_required
+@require_POST
+def inbox_mark_all_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("All notices are marked as read."))
+    return redirect("inbox")

@@ -1,0 +1,115 @@
+// The application editor: add/remove table rows without losing what was typed, keep the
+// eligibility panel live, and warn before leaving with unsaved changes.
+(function () {
+  "use strict";
+  const form = document.getElementById("application-form");
+  if (!form) return;
+  const panel = document.getElementById("eligibility-panel");
+  const busy = document.querySelector("[data-eligibility-busy]");
+  let dirty = false;
+  let timer = null;
+  let sequence = 0;
+
+  function countRows(section) {
+    const badge = section.querySelector("[data-row-count]");
+    if (badge) {
+      badge.textContent = section.querySelectorAll("[data-row]:not(.row-removed)").length;
+    }
+  }
+
+  function changed() {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(refreshEligibility, 400);
+  }
+
+  function refreshEligibility() {
+    const data = new FormData(form);
+    for (const key of Array.from(data.keys())) {
+      if (key.startsWith("file-")) data.delete(key);
+    }
+    const mine = ++sequence;
+    if (busy) busy.classList.remove("d-none");
+    fetch(form.dataset.eligibilityUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        if (mine === sequence) panel.innerHTML = html;
+      })
+      .catch(function () { /* the panel keeps its last state; saving still works */ })
+      .finally(function () {
+        if (mine === sequence && busy) busy.classList.add("d-none");
+      });
+  }
+
+  function bindRow(row) {
+    const section = row.closest("[data-formset]");
+    const del = row.querySelector("input[type=checkbox][name$='-DELETE']");
+    const remove = row.querySelector("[data-remove-row]");
+    const undo = row.querySelector("[data-undo-row]");
+    const note = row.querySelector("[data-removed-note]");
+    function setRemoved(removed) {
+      if (del) del.checked = removed;
+      row.classList.toggle("row-removed", removed);
+      row.querySelectorAll("input, select, textarea").forEach(function (el) {
+        if (el !== del && el.type !== "hidden") el.disabled = removed;
+      });
+      remove.classList.toggle("d-none", removed);
+      undo.classList.toggle("d-none", !removed);
+      note.classList.toggle("d-none", !removed);
+      countRows(section);
+      changed();
+    }
+    remove.addEventListener("click", function () { setRemoved(true); });
+    undo.addEventListener("click", function () { setRemoved(false); });
+    if (del && del.checked) setRemoved(true);
+  }
+
+  document.querySelectorAll("[data-formset]").forEach(function (section) {
+    const prefix = section.dataset.formset;
+    const total = section.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    const template = section.querySelector("template[data-empty-row]");
+    const rows = section.querySelector("[data-rows]");
+    section.querySelectorAll("[data-row]").forEach(bindRow);
+    section.querySelector("[data-add-row]").addEventListener("click", function () {
+      const index = parseInt(total.value, 10);
+      const holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+      const row = holder.firstElementChild;
+      rows.appendChild(row);
+      total.value = String(index + 1);
+      bindRow(row);
+      countRows(section);
+      const first = row.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+    });
+  });
+
+  // Disabled inputs are not posted; re-enable them (the DELETE box decides) before sending.
+  form.addEventListener("submit", function () {
+    dirty = false;
+    form.querySelectorAll(".row-removed input, .row-removed select, .row-removed textarea").forEach(function (el) {
+      el.disabled = false;
+    });
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.type !== "file") changed();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.type === "file") { dirty = true; return; }
+    changed();
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = form.dataset.leaveWarning;
+    }
+  });
+})();
