@@ -1,0 +1,76 @@
+"""Programmes are configured here: a new guideline is a Programme with rule and attachment rows."""
+
+from django.contrib import admin
+
+from review.models import Criterion
+
+from .models import Application, ApplicationVersion, AttachmentRequirement, Programme, ProgrammeRule
+from .rules import REGISTRY
+
+
+class RuleInline(admin.TabularInline):
+    model = ProgrammeRule
+    extra = 1
+    fields = ["order", "rule_key", "params", "severity", "citation", "active"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rule_key":
+            from django import forms
+
+            return forms.ChoiceField(choices=[(k, f"{k} — {v.label}") for k, v in sorted(REGISTRY.items())],
+                                     label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class RequirementInline(admin.TabularInline):
+    model = AttachmentRequirement
+    extra = 1
+    fields = ["order", "code", "name", "required", "required_when", "citation", "allow_images", "max_mb",
+              "description"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 1
+    fields = ["order", "name", "weight"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["title", "authority", "opens_on", "closes_on", "published"]
+    list_filter = ["authority", "published"]
+    search_fields = ["title", "code"]
+    inlines = [RuleInline, RequirementInline, CriterionInline]
+
+
+@admin.register(ProgrammeRule)
+class ProgrammeRuleAdmin(admin.ModelAdmin):
+    list_display = ["programme", "rule_key", "severity", "citation", "active"]
+    list_filter = ["programme", "severity", "rule_key"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: the workflow changes applications, never the admin."""
+
+    list_display = ["__str__", "programme", "unit", "state", "submitted_at", "certificate_number"]
+    list_filter = ["programme", "state"]
+    search_fields = ["name", "unit__name", "unit__credit_code"]
+    list_select_related = ["programme", "unit"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicationVersion)
+class ApplicationVersionAdmin(ApplicationAdmin):
+    list_display = ["application", "number", "created_at", "created_by"]
+    list_filter = []
+    search_fields = ["application__name"]
+    list_select_related = ["application", "created_by"]

@@ -1,0 +1,434 @@
+"""Programmes (held as data) and the applications made to them."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin
+
+from portal.models import Authority, District, Unit, UnitType
+from review.workflow import ApplicationWorkflow, State
+
+from .scoping import ApplicationQuerySet
+
+
+class Programme(models.Model):
+    """One call for applications (申报批次) under one guideline (指南), as data."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="programmes",
+                                  verbose_name=_("authority"))
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    certificate_prefix = models.CharField(_("certificate number prefix"), max_length=12)
+    title = models.CharField(_("title"), max_length=200)
+    guideline_title = models.CharField(_("guideline"), max_length=200,
+                                       help_text=_("Cited in every rule message, e.g. 《苏州市创新联合体建设实施方案》."))
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    summary = models.TextField(_("summary of conditions"), blank=True)
+    guideline_text = models.TextField(_("guideline text"), blank=True)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    fields = models.JSONField(_("fields"), default=list, blank=True,
+                              help_text=_("List of fields (领域) an application may choose; empty means free text."))
+    formation_modes = models.JSONField(_("formation modes"), default=list, blank=True)
+    stages = models.JSONField(
+        _("review stages"), default=list, blank=True,
+        help_text=_('Ordered list of stages, e.g. [{"key": "district_review", "peer_opinions_min": 3}, '
+                    '{"key": "formal_review"}, {"key": "expert_review"}, {"key": "decision"}, '
+                    '{"key": "publicity"}, {"key": "filing"}].'),
+    )
+    publicity_working_days = models.PositiveSmallIntegerField(_("publicity working days"), default=5)
+    max_members = models.PositiveSmallIntegerField(_("maximum member rows"), default=200)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["-opens_on", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("call_detail", args=[self.code])
+
+    def clean(self):
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("The closing date is before the opening date.")})
+        from review.workflow import validate_stages
+
+        validate_stages(self.stages)
+
+    def is_open(self, on=None):
+        today = on or timezone.localdate()
+        return self.published and self.opens_on <= today <= self.closes_on
+
+    def status_message(self, on=None):
+        today = on or timezone.localdate()
+        if today < self.opens_on:
+            return _("Applications open on %(open)s (until %(close)s).") % {
+                "open": self.opens_on.isoformat(), "close": self.closes_on.isoformat()}
+        if today > self.closes_on:
+            return _("Applications closed on %(close)s (they opened on %(open)s).") % {
+                "open": self.opens_on.isoformat(), "close": self.closes_on.isoformat()}
+        return _("Open from %(open)s to %(close)s.") % {
+            "open": self.opens_on.isoformat(), "close": self.closes_on.isoformat()}
+
+    def stage(self, key):
+        for stage in self.stages:
+            if stage.get("key") == key:
+                return stage
+        return None
+
+
+class AttachmentRequirement(models.Model):
+    """An attachment kind a programme asks for (组建协议, 诚信承诺书, 推荐函 …)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="attachment_requirements",
+                                  verbose_name=_("programme"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    required = models.BooleanField(_("required at submission"), default=True)
+    required_when = models.JSONField(
+        _("required only when"), default=dict, blank=True,
+        help_text=_('Empty: always (if required). Or e.g. {"lead_selected_by": ["county"]}.'))
+    citation = models.CharField(_("citation"), max_length=200, blank=True)
+    allow_images = models.BooleanField(_("images allowed"), default=False)
+    max_mb = models.PositiveSmallIntegerField(_("size limit (MB)"), default=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "id"]
+        verbose_name = _("attachment requirement")
+        verbose_name_plural = _("attachment requirements")
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="attachment_req_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+    def applies_to(self, lead_selected_by="", lead_unit_type=""):
+        """Whether this requirement is required for an application with these answers."""
+        if not self.required:
+            return False
+        when = self.required_when or {}
+        if "lead_selected_by" in when and lead_selected_by not in when["lead_selected_by"]:
+            return False
+        if "lead_unit_types" in when and lead_unit_type not in when["lead_unit_types"]:
+            return False
+        return True
+
+
+class Severity(models.TextChoices):
+    HARD = "hard", _("hard (blocks submission)")
+    SOFT = "soft", _("soft (warning: 原则上/一般)")
+
+
+class ProgrammeRule(models.Model):
+    """One condition of a programme: a rule kind from rules.py with its parameters."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rules",
+                                  verbose_name=_("programme"))
+    rule_key = models.CharField(_("rule"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    severity = models.CharField(_("severity"), max_length=4, choices=Severity.choices, default=Severity.HARD)
+    citation = models.CharField(_("citation"), max_length=200,
+                                help_text=_("Article cited in the message, e.g. 三（一）2."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["programme", "order", "id"]
+        verbose_name = _("programme rule")
+        verbose_name_plural = _("programme rules")
+
+    def __str__(self):
+        return f"{self.rule_key} {self.citation}"
+
+    def clean(self):
+        from .rules import REGISTRY, validate_params
+
+        if self.rule_key not in REGISTRY:
+            raise ValidationError({"rule_key": _("Unknown rule kind.")})
+        validate_params(self.rule_key, self.params)
+
+
+class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
+    class LeadCategory(models.TextChoices):
+        NONE = "", _("not applicable")
+        TECH_LEADER = "tech_leader", _("national or provincial technology leader enterprise")
+        INDUSTRY_LEADER = "industry_leader", _("industry-leading enterprise")
+        UNICORN = "unicorn", _("unicorn enterprise")
+        LAB = "lab", _("national or provincial laboratory")
+        TECH_CENTRE = "tech_centre", _("national or provincial technology innovation centre")
+        OTHER = "other", _("other")
+
+    class LeadSelection(models.TextChoices):
+        NONE = "", _("not applicable")
+        CITY = "city", _("selected by the city")
+        COUNTY = "county", _("selected by a county-level city or district")
+
+    class OperatorStatus(models.TextChoices):
+        NONE = "", _("not stated")
+        LEGAL_ENTITY = "legal_entity", _("independent legal entity")
+        SEPARATE = "separate", _("separate people, money and assets")
+        NEITHER = "neither", _("neither")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications",
+                                  verbose_name=_("programme"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="applications",
+                             verbose_name=_("lead unit"))
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="applications", verbose_name=_("district office"),
+                                 help_text=_("The office that does the initial review."))
+    # ``state`` (a protected FSMField) and the transitions come from review.workflow.
+
+    # 基本信息
+    name = models.CharField(_("consortium name"), max_length=120, blank=True)
+    field = models.CharField(_("field"), max_length=60, blank=True)
+    industry_chain = models.CharField(_("industry chain"), max_length=120, blank=True)
+    formation_mode = models.CharField(_("formation mode"), max_length=60, blank=True)
+    lead_selected_by = models.CharField(_("lead unit selected by"), max_length=10, blank=True,
+                                        choices=LeadSelection.choices)
+    goals = models.TextField(_("goals and positioning"), blank=True)
+
+    # 牵头单位 (figures of the last year, in 万元)
+    lead_category = models.CharField(_("lead unit category"), max_length=20, blank=True,
+                                     choices=LeadCategory.choices)
+    lead_revenue = models.DecimalField(_("last year's revenue (10k yuan)"), max_digits=14, decimal_places=2,
+                                       null=True, blank=True)
+    lead_rd_spending = models.DecimalField(_("last year's R&D spending (10k yuan)"), max_digits=14,
+                                           decimal_places=2, null=True, blank=True)
+    lead_carriers = models.TextField(_("innovation carriers held"), blank=True,
+                                     help_text=_("重点实验室, 技术创新中心, 企业技术中心 …, one per line with level."))
+    lead_has_provincial_carrier = models.BooleanField(_("holds a provincial-level or higher carrier"),
+                                                      default=False)
+    lead_has_equity_fund = models.BooleanField(_("has an equity investment fund"), default=False)
+    operator_status = models.CharField(_("operating entity"), max_length=20, blank=True,
+                                       choices=OperatorStatus.choices)
+    total_investment = models.DecimalField(_("total investment (10k yuan)"), max_digits=14, decimal_places=2,
+                                           null=True, blank=True)
+    fulltime_staff = models.PositiveIntegerField(_("full-time staff"), null=True, blank=True)
+    integrated_enterprises = models.PositiveIntegerField(_("up/downstream enterprises integrated"), null=True,
+                                                         blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    returned_from = models.CharField(_("returned from"), max_length=30, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=40, null=True, blank=True, unique=True)
+    filed_on = models.DateField(_("filing date"), null=True, blank=True)
+    revoked_on = models.DateField(_("certificate revoked on"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [models.Index(fields=["programme", "state"])]
+
+    def __str__(self):
+        return self.name or _("(unnamed application #%(id)s)") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("application_detail", args=[self.pk])
+
+    @property
+    def is_editable(self):
+        return self.state in (State.DRAFT, State.RETURNED)
+
+    @property
+    def rd_intensity(self):
+        """R&D spending as a percentage of revenue, or None when unknown."""
+        if self.lead_revenue and self.lead_rd_spending is not None and self.lead_revenue > 0:
+            return self.lead_rd_spending * 100 / self.lead_revenue
+        return None
+
+
+class Member(models.Model):
+    class Role(models.TextChoices):
+        CORE = "core", _("core member")
+        MEMBER = "member", _("member")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("unit name"), max_length=120)
+    credit_code = models.CharField(_("credit code"), max_length=18, blank=True)
+    unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
+    region = models.CharField(_("region"), max_length=60, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    division_of_work = models.CharField(_("division of work"), max_length=300, blank=True)
+    committed_input = models.DecimalField(_("committed input (10k yuan)"), max_digits=14, decimal_places=2,
+                                          null=True, blank=True)
+    independent_legal_person = models.BooleanField(_("independent legal person"), default=True)
+    qualification = models.CharField(_("qualification"), max_length=120, blank=True,
+                                     help_text=_("e.g. 江苏省概念验证中心建设单位, 检验检测资质"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("member unit")
+        verbose_name_plural = _("member units")
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        COUNCIL_CHAIR = "council_chair", _("council chair (理事长)")
+        ADMIN_HEAD = "admin_head", _("administrative head (行政负责人)")
+        TECH_HEAD = "tech_head", _("technical head (技术负责人)")
+        COMMISSIONER = "commissioner", _("project commissioner (项目专员)")
+        CHIEF_EXPERT = "chief_expert", _("chief expert (首席专家)")
+        EXPERT_COMMITTEE = "expert_committee", _("expert committee head (专家委员会)")
+        SECRETARIAT = "secretariat", _("secretariat head (秘书处)")
+        OPERATIONS = "operations", _("operating team head (运营团队)")
+        OTHER = "other", _("other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("governance role"), max_length=20, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=40)
+    title = models.CharField(_("title or position"), max_length=60, blank=True)
+    unit_name = models.CharField(_("unit"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("governance person")
+        verbose_name_plural = _("governance people")
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+
+class Task(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=120)
+    description = models.TextField(_("content and goal"), blank=True)
+    responsible = models.CharField(_("responsible units"), max_length=200, blank=True)
+    budget = models.DecimalField(_("budget (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+
+    def __str__(self):
+        return self.title
+
+
+class BudgetLine(models.Model):
+    class Source(models.TextChoices):
+        LEAD = "lead", _("lead unit's own funds")
+        MEMBERS = "members", _("member units' funds")
+        FISCAL = "fiscal", _("government funding")
+        SOCIAL = "social", _("social capital and funds")
+        BANK = "bank", _("bank loans")
+        OTHER = "other", _("other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    amount = models.DecimalField(_("amount (10k yuan)"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+
+class Target(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.CharField(_("indicator"), max_length=120)
+    value = models.CharField(_("target value"), max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["year", "order", "id"]
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+
+
+class Attachment(models.Model):
+    """One slot of an application (e.g. its 组建协议); files are versions of it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    requirement = models.ForeignKey(AttachmentRequirement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "requirement"], name="one_slot_per_kind")]
+
+    def __str__(self):
+        return self.requirement.name
+
+
+def attachment_path(instance, filename):
+    # File names are never trusted: the stored name is the checksum.
+    app = instance.attachment.application_id
+    return f"attachments/{app}/{instance.attachment.requirement.code}/v{instance.version}-{instance.sha256[:16]}.bin"
+
+
+class AttachmentFile(models.Model):
+    """One uploaded version of an attachment; earlier versions are kept."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="files")
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    text_excerpt = models.TextField(_("extracted text"), blank=True,
+                                    help_text=_("Text layer of a PDF (empty for scans)."))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["attachment", "-version"]
+        constraints = [models.UniqueConstraint(fields=["attachment", "version"], name="attachment_version_unique")]
+
+    def __str__(self):
+        return f"{self.original_name} (v{self.version})"
+
+    @staticmethod
+    def checksum(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+class ApplicationVersion(models.Model):
+    """An immutable snapshot frozen at each submission."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="version_unique_number")]
+
+    def __str__(self):
+        return f"{self.application_id} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("An application version is immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("An application version is immutable.")

@@ -1,0 +1,475 @@
+"""The rule library: one small, named function per kind of condition.
+
+A programme's policy is a list of ``ProgrammeRule`` rows (rule key, parameters, severity,
+citation).  Each rule function takes the application's :class:`Facts` and the parameters and
+returns ``(passed, requirement, observation)``; :func:`evaluate` turns that into a
+:class:`Result` whose status is pass, warn (a soft condition, 原则上/一般, not met) or fail
+(a hard condition not met) and whose message cites the article, e.g.
+「《苏州市创新联合体建设实施方案》三（一）2：成员单位一般不少于8个，当前5个」.
+
+A new guideline whose conditions are combinations of these kinds is configured in the admin
+as rows, with no code change.  Facts are built either from a saved application or from the
+editor's unsaved form data, so the eligibility panel is live.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import UnitType
+
+PASS, WARN, FAIL, NA = "pass", "warn", "fail", "na"
+
+
+@dataclass
+class MemberFacts:
+    name: str
+    unit_type: str
+    qualification: str = ""
+    independent_legal_person: bool = True
+
+
+@dataclass
+class PersonFacts:
+    role: str
+    name: str
+    unit_name: str = ""
+
+
+@dataclass
+class Facts:
+    """What the rules may look at; independent of whether the data is saved."""
+
+    programme: object
+    lead_name: str
+    lead_credit_code: str
+    lead_unit_type: str
+    lead_division_codes: list[str]
+    lead_division_name: str
+    lead_independent_legal_person: bool
+    name: str = ""
+    field: str = ""
+    formation_mode: str = ""
+    goals: str = ""
+    lead_selected_by: str = ""
+    district_chosen: bool = False
+    lead_category: str = ""
+    lead_revenue: Decimal | None = None
+    lead_rd_spending: Decimal | None = None
+    lead_has_provincial_carrier: bool = False
+    lead_has_equity_fund: bool = False
+    operator_status: str = ""
+    total_investment: Decimal | None = None
+    fulltime_staff: int | None = None
+    integrated_enterprises: int | None = None
+    members: list[MemberFacts] = dc_field(default_factory=list)
+    people: list[PersonFacts] = dc_field(default_factory=list)
+    task_count: int = 0
+    attachment_codes: set[str] = dc_field(default_factory=set)
+    credit_records: list = dc_field(default_factory=list)
+    today: datetime.date | None = None
+
+    @property
+    def rd_intensity(self):
+        if self.lead_revenue and self.lead_rd_spending is not None and self.lead_revenue > 0:
+            return self.lead_rd_spending * 100 / self.lead_revenue
+        return None
+
+
+def lead_facts(unit):
+    divisions = list(unit.division.ancestors_and_self()) if unit.division_id else []
+    return {
+        "lead_name": unit.name,
+        "lead_credit_code": unit.credit_code,
+        "lead_unit_type": unit.unit_type,
+        "lead_division_codes": [d.code for d in divisions],
+        "lead_division_name": unit.division.full_name if unit.division_id else "",
+        "lead_independent_legal_person": unit.independent_legal_person,
+    }
+
+
+SCALARS = (
+    "name", "field", "formation_mode", "goals", "lead_selected_by", "lead_category", "lead_revenue",
+    "lead_rd_spending", "lead_has_provincial_carrier", "lead_has_equity_fund", "operator_status",
+    "total_investment", "fulltime_staff", "integrated_enterprises",
+)
+
+
+def facts_from_application(application, today=None):
+    """Facts of a saved application (uses prefetched members/people/attachments if present)."""
+    from portal.models import CreditRecord
+
+    facts = Facts(programme=application.programme, **lead_facts(application.unit), today=today)
+    for name in SCALARS:
+        setattr(facts, name, getattr(application, name))
+    facts.district_chosen = application.district_id is not None
+    facts.members = [
+        MemberFacts(m.name, m.unit_type, m.qualification, m.independent_legal_person)
+        for m in application.members.all()
+    ]
+    facts.people = [PersonFacts(p.role, p.name, p.unit_name) for p in application.people.all()]
+    facts.task_count = len(application.tasks.all())
+    facts.attachment_codes = {
+        a.requirement.code for a in application.attachments.all() if any(True for _f in a.files.all())
+    }
+    facts.credit_records = list(CreditRecord.objects.filter(credit_code=application.unit.credit_code))
+    return facts
+
+
+# --- results ----------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    key: str
+    status: str
+    message: str
+    severity: str
+
+    @property
+    def blocks(self):
+        return self.status == FAIL
+
+    @property
+    def css(self):
+        return {PASS: "success", WARN: "warning", FAIL: "danger", NA: "secondary"}[self.status]
+
+    @property
+    def status_label(self):
+        return {PASS: _("met"), WARN: _("warning"), FAIL: _("not met"), NA: _("not applicable")}[self.status]
+
+
+@dataclass
+class RuleKind:
+    key: str
+    label: object
+    func: Callable
+    params: dict  # name -> (type, required)
+
+
+REGISTRY: dict[str, RuleKind] = {}
+
+
+def rule(key, label, **params):
+    def register(func):
+        REGISTRY[key] = RuleKind(key, label, func, params)
+        return func
+    return register
+
+
+def validate_params(key, params):
+    kind = REGISTRY[key]
+    if not isinstance(params, dict):
+        raise ValidationError({"params": _("Parameters must be a JSON object.")})
+    unknown = set(params) - set(kind.params)
+    if unknown:
+        raise ValidationError({"params": _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))}})
+    for name, (typ, required) in kind.params.items():
+        if name not in params:
+            if required:
+                raise ValidationError({"params": _("Missing parameter: %(name)s") % {"name": name}})
+            continue
+        value = params[name]
+        if typ is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        elif typ is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, typ)
+        if not ok:
+            raise ValidationError({"params": _("Parameter %(name)s has the wrong type.") % {"name": name}})
+
+
+def _types_label(types):
+    labels = dict(UnitType.choices)
+    return "、".join(str(labels.get(t, t)) for t in types)
+
+
+def _num(value):
+    if value is None:
+        return _("not given")
+    value = Decimal(value)
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+
+
+def _soft(params, hard_text, soft_text):
+    return soft_text if params.get("_soft") else hard_text
+
+
+# --- the rule kinds ---------------------------------------------------------------------------
+
+@rule("lead_region", gettext_lazy("lead unit registered in a region"), divisions=(list, True), region_name=(str, True))
+def lead_region(f, p):
+    ok = any(code in f.lead_division_codes for code in p["divisions"])
+    req = _soft(p, _("the lead unit must be registered in %(region)s"),
+                _("the lead unit should in principle be registered in %(region)s")) % {"region": p["region_name"]}
+    obs = _("it is registered in %(where)s") % {"where": f.lead_division_name or _("an unknown place")}
+    return ok, req, obs
+
+
+@rule("lead_unit_type", gettext_lazy("lead unit type"), types=(list, True))
+def lead_unit_type(f, p):
+    ok = f.lead_unit_type in p["types"]
+    req = _soft(p, _("the lead unit must be: %(types)s"), _("the lead unit should in principle be: %(types)s")) % {
+        "types": _types_label(p["types"])}
+    obs = _("it is: %(type)s") % {"type": _types_label([f.lead_unit_type])}
+    return ok, req, obs
+
+
+@rule("lead_independent_legal_person", gettext_lazy("lead unit is an independent legal person"))
+def lead_independent_legal_person(f, p):
+    ok = f.lead_independent_legal_person
+    req = _("the lead unit must be an independent legal person")
+    obs = _("the unit profile says yes") if ok else _("the unit profile says no")
+    return ok, req, obs
+
+
+@rule("lead_category", gettext_lazy("lead unit category"), categories=(list, True))
+def lead_category(f, p):
+    from .models import Application
+
+    labels = dict(Application.LeadCategory.choices)
+    ok = f.lead_category in p["categories"]
+    req = _("the lead unit must be one of: %(cats)s") % {
+        "cats": "、".join(str(labels.get(c, c)) for c in p["categories"])}
+    obs = (_("declared: %(cat)s") % {"cat": labels.get(f.lead_category, f.lead_category)}
+           if f.lead_category else _("no category declared"))
+    return ok, req, obs
+
+
+def _category_applies(f, p):
+    cats = p.get("categories")
+    return not cats or f.lead_category in cats
+
+
+@rule("lead_revenue_min", gettext_lazy("lead unit revenue at least"), min=(float, True), categories=(list, False))
+def lead_revenue_min(f, p):
+    if not _category_applies(f, p):
+        return None, _("the revenue threshold applies only to some lead categories"), _("not applicable")
+    ok = f.lead_revenue is not None and f.lead_revenue >= Decimal(str(p["min"]))
+    req = _soft(p, _("the lead unit's annual revenue must be at least %(min)s (10k yuan)"),
+                _("the lead unit's annual revenue should in principle be at least %(min)s (10k yuan)")) % {
+        "min": _num(p["min"])}
+    obs = _("declared %(value)s") % {"value": _num(f.lead_revenue)}
+    return ok, req, obs
+
+
+@rule("lead_rd_intensity_min", gettext_lazy("lead unit R&D intensity at least"), min_percent=(float, True),
+      categories=(list, False))
+def lead_rd_intensity_min(f, p):
+    if not _category_applies(f, p):
+        return None, _("the R&D intensity threshold applies only to some lead categories"), _("not applicable")
+    value = f.rd_intensity
+    ok = value is not None and value >= Decimal(str(p["min_percent"]))
+    req = _soft(p, _("the lead unit's R&D intensity must be at least %(min)s%%"),
+                _("the lead unit's R&D intensity should in principle be at least %(min)s%%")) % {
+        "min": _num(p["min_percent"])}
+    obs = (_("declared %(value)s%%") % {"value": f"{value:.2f}"}) if value is not None else _(
+        "revenue or R&D spending not given")
+    return ok, req, obs
+
+
+LEAD_FLAGS = {
+    "has_provincial_carrier": gettext_lazy("the lead unit must hold a provincial-level or higher innovation carrier"),
+    "has_equity_fund": gettext_lazy("the lead unit must have an equity investment fund"),
+}
+
+
+@rule("lead_flag", gettext_lazy("lead unit declares a qualification"), flag=(str, True))
+def lead_flag(f, p):
+    if p["flag"] not in LEAD_FLAGS:
+        raise ValidationError(_("Unknown flag: %(flag)s") % {"flag": p["flag"]})
+    ok = bool(getattr(f, "lead_" + p["flag"]))
+    return ok, str(LEAD_FLAGS[p["flag"]]), (_("declared") if ok else _("not declared"))
+
+
+@rule("min_members", gettext_lazy("number of member units at least"), min=(int, True), include_lead=(bool, False))
+def min_members(f, p):
+    n = len(f.members) + (1 if p.get("include_lead") else 0)
+    req = _soft(p, _("member units must number at least %(min)d"),
+                _("member units should generally number at least %(min)d")) % {"min": p["min"]}
+    return n >= p["min"], req, _("currently %(n)d") % {"n": n}
+
+
+@rule("min_members_of_type", gettext_lazy("members of given types at least"), types=(list, True), min=(int, True))
+def min_members_of_type(f, p):
+    n = sum(1 for m in f.members if m.unit_type in p["types"])
+    req = _soft(p, _("members must include at least %(min)d of: %(types)s"),
+                _("members should in principle include at least %(min)d of: %(types)s")) % {
+        "min": p["min"], "types": _types_label(p["types"])}
+    return n >= p["min"], req, _("currently %(n)d") % {"n": n}
+
+
+@rule("members_independent_legal", gettext_lazy("members are independent legal persons"))
+def members_independent_legal(f, p):
+    bad = [m.name for m in f.members if not m.independent_legal_person]
+    req = _("every member unit must be an independent legal person")
+    obs = _("not so: %(names)s") % {"names": "、".join(bad)} if bad else _("all are")
+    return not bad, req, obs
+
+
+@rule("member_qualification", gettext_lazy("members of a type need a qualification"), type=(str, True),
+      qualification=(str, True))
+def member_qualification(f, p):
+    relevant = [m for m in f.members if m.unit_type == p["type"]]
+    bad = [m.name for m in relevant if p["qualification"] not in (m.qualification or "")]
+    req = _("a member of type %(type)s must be a %(qualification)s") % {
+        "type": _types_label([p["type"]]), "qualification": p["qualification"]}
+    if not relevant:
+        return None, req, _("there is no such member")
+    obs = _("not stated for: %(names)s") % {"names": "、".join(bad)} if bad else _("stated for all")
+    return not bad, req, obs
+
+
+@rule("governance_roles", gettext_lazy("governance roles filled"), roles=(list, True))
+def governance_roles(f, p):
+    from .models import Person
+
+    labels = dict(Person.Role.choices)
+    filled = {person.role for person in f.people if person.name.strip()}
+    missing = [r for r in p["roles"] if r not in filled]
+    req = _soft(p, _("the consortium must name: %(roles)s"), _("the consortium should in principle name: %(roles)s")) % {
+        "roles": "、".join(str(labels.get(r, r)) for r in p["roles"])}
+    obs = _("missing: %(roles)s") % {"roles": "、".join(str(labels.get(r, r)) for r in missing)} if missing else _(
+        "all named")
+    return not missing, req, obs
+
+
+@rule("chair_from_lead", gettext_lazy("council chair comes from the lead unit"))
+def chair_from_lead(f, p):
+    chairs = [person for person in f.people if person.role == "council_chair" and person.name.strip()]
+    ok = any(person.unit_name.strip() == f.lead_name.strip() for person in chairs)
+    req = _soft(p, _("the head of the lead unit must chair the council"),
+                _("the head of the lead unit should in principle chair the council"))
+    if not chairs:
+        obs = _("no council chair named")
+    else:
+        obs = _("the chair is from %(unit)s") % {"unit": chairs[0].unit_name or _("an unnamed unit")}
+    return ok, req, obs
+
+
+@rule("total_investment_min", gettext_lazy("total investment at least"), min=(float, True))
+def total_investment_min(f, p):
+    ok = f.total_investment is not None and f.total_investment >= Decimal(str(p["min"]))
+    req = _("total investment must be at least %(min)s (10k yuan)") % {"min": _num(p["min"])}
+    return ok, req, _("declared %(value)s") % {"value": _num(f.total_investment)}
+
+
+@rule("fulltime_staff_min", gettext_lazy("full-time staff at least"), min=(int, True))
+def fulltime_staff_min(f, p):
+    ok = f.fulltime_staff is not None and f.fulltime_staff >= p["min"]
+    req = _("full-time staff must number at least %(min)d") % {"min": p["min"]}
+    return ok, req, _("declared %(value)s") % {"value": _num(f.fulltime_staff)}
+
+
+@rule("integrated_enterprises_min", gettext_lazy("integrated up/downstream enterprises at least"),
+      default=(int, True), by_field=(dict, False))
+def integrated_enterprises_min(f, p):
+    needed = (p.get("by_field") or {}).get(f.field, p["default"])
+    ok = f.integrated_enterprises is not None and f.integrated_enterprises >= needed
+    req = _("in the field %(field)s at least %(min)d up/downstream enterprises must already be integrated") % {
+        "field": f.field or _("(no field chosen)"), "min": needed}
+    return ok, req, _("declared %(value)s") % {"value": _num(f.integrated_enterprises)}
+
+
+@rule("operator_independent", gettext_lazy("operating entity is independent"))
+def operator_independent(f, p):
+    from .models import Application
+
+    ok = f.operator_status in (Application.OperatorStatus.LEGAL_ENTITY, Application.OperatorStatus.SEPARATE)
+    req = _("the operating entity must be an independent legal entity or have separate people, money and assets")
+    labels = dict(Application.OperatorStatus.choices)
+    return ok, req, _("declared: %(value)s") % {"value": labels.get(f.operator_status, f.operator_status)}
+
+
+@rule("formation_mode_in", gettext_lazy("formation mode is one of the programme's"))
+def formation_mode_in(f, p):
+    modes = f.programme.formation_modes
+    req = _("the formation mode must be one of: %(modes)s") % {"modes": "、".join(modes)}
+    obs = _("chosen: %(mode)s") % {"mode": f.formation_mode} if f.formation_mode else _("none chosen")
+    return f.formation_mode in modes, req, obs
+
+
+@rule("field_in", gettext_lazy("field is one of the programme's"))
+def field_in(f, p):
+    fields = f.programme.fields
+    req = _soft(p, _("the field must be one of: %(fields)s"), _("the field should generally be one of: %(fields)s")) % {
+        "fields": "、".join(fields)}
+    obs = _("chosen: %(field)s") % {"field": f.field} if f.field else _("none chosen")
+    return f.field in fields, req, obs
+
+
+@rule("no_credit_record", gettext_lazy("no disqualifying credit record"), kinds=(list, True), years=(int, True))
+def no_credit_record(f, p):
+    today = f.today or timezone.localdate()
+    since = today.replace(year=today.year - p["years"]) if not (today.month == 2 and today.day == 29) else (
+        today.replace(year=today.year - p["years"], day=28))
+    hits = [r for r in f.credit_records if r.kind in p["kinds"] and r.recorded_on > since]
+    req = _("the lead unit must have no disqualification record in the last %(years)d years") % {"years": p["years"]}
+    obs = (_("record of %(date)s: %(reason)s") % {"date": hits[0].recorded_on.isoformat(), "reason": hits[0].reason}
+           if hits else _("none found"))
+    return not hits, req, obs
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+def _message(programme, citation, requirement, observation):
+    return f"{programme.guideline_title}{citation}：{requirement}，{observation}"
+
+
+def completeness(f):
+    """What every application needs before it can be submitted, whatever the programme."""
+    checks = [
+        (bool(f.name.strip()), _("the consortium name is filled in")),
+        (bool(f.field.strip()), _("a field is chosen")),
+        (bool(f.goals.strip()), _("goals and positioning are described")),
+        (f.task_count > 0, _("at least one key task is listed")),
+        (f.district_chosen, _("the district office for the initial review is chosen")),
+    ]
+    missing = [text for ok, text in checks if not ok]
+    message = (_("Application form: still to do — %(items)s") % {"items": "；".join(missing)} if missing
+               else _("Application form: every required section is filled in"))
+    return Result("completeness", FAIL if missing else PASS, message, "hard")
+
+
+def evaluate(application_or_facts, rules=None, requirements=None):
+    """Every rule's result for an application (saved, or its unsaved Facts)."""
+    from .models import Severity
+
+    f = application_or_facts if isinstance(application_or_facts, Facts) else facts_from_application(
+        application_or_facts)
+    programme = f.programme
+    if rules is None:
+        rules = [r for r in programme.rules.all() if r.active]
+    if requirements is None:
+        requirements = list(programme.attachment_requirements.all())
+    results = [completeness(f)]
+    for row in rules:
+        kind = REGISTRY.get(row.rule_key)
+        if kind is None:
+            continue
+        params = dict(row.params, _soft=row.severity == Severity.SOFT)
+        ok, requirement, observation = kind.func(f, params)
+        if ok is None:
+            status = NA
+        elif ok:
+            status = PASS
+        else:
+            status = WARN if row.severity == Severity.SOFT else FAIL
+        results.append(Result(row.rule_key, status, _message(programme, row.citation, requirement, observation),
+                              row.severity))
+    for req in requirements:
+        if not req.applies_to(f.lead_selected_by, f.lead_unit_type):
+            continue
+        present = req.code in f.attachment_codes
+        requirement = _("attachment %(name)s must be uploaded") % {"name": req.name}
+        observation = _("uploaded") if present else _("not uploaded yet")
+        results.append(Result("attachment:" + req.code, PASS if present else FAIL,
+                              _message(programme, req.citation, requirement, observation), "hard"))
+    return results

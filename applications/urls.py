@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("calls/<slug:code>/apply/", views.application_start, name="application_start"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/eligibility/", views.eligibility, name="application_eligibility"),
+    path("applications/<int:pk>/attachments/<slug:code>/", views.attachment_upload, name="attachment_upload"),
+    path("applications/<int:pk>/files/<int:file_id>/", views.attachment_download, name="attachment_download"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path("applications/<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+]

@@ -1,0 +1,285 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import District, Role
+
+from .forms import FORMSETS, ApplicationForm, build_formsets
+from .models import Application, AttachmentFile, AttachmentRequirement, Programme
+from .rules import SCALARS, Facts, MemberFacts, PersonFacts, evaluate, lead_facts
+from .scoping import visible_applications
+from .services import ActionRefused, present, snapshot, store_attachment, submit
+from .uploads import UploadRejected
+
+
+def _own_application(request, pk, editable=False):
+    """The application if the user may see it (404 otherwise); applicants only for editing."""
+    queryset = visible_applications(request.user)
+    if editable:
+        if request.user.role != Role.APPLICANT:
+            raise Http404
+    application = get_object_or_404(queryset.select_related("programme__authority", "unit__division"), pk=pk)
+    return application
+
+
+@login_required
+@require_POST
+def application_start(request, code):
+    programme = get_object_or_404(Programme, code=code, published=True)
+    if request.user.role != Role.APPLICANT:
+        messages.error(request, _("Only users of an applicant unit can apply."))
+        return redirect(programme)
+    if not programme.is_open():
+        messages.error(request, _("This call does not accept applications now. %(dates)s") % {
+            "dates": programme.status_message()})
+        return redirect(programme)
+    unit = request.user.unit
+    application = Application.objects.create(
+        programme=programme, unit=unit, created_by=request.user,
+        district=District.suggest(programme.authority, unit.division),
+    )
+    messages.success(request, _("A draft application has been started. Save it at any time and come back later."))
+    return redirect("application_edit", pk=application.pk)
+
+
+def facts_from_forms(application, form, formsets):
+    """Facts from the editor's (possibly unsaved, possibly partly invalid) data."""
+    form.is_valid()
+    data = form.cleaned_data
+    facts = Facts(programme=application.programme, **lead_facts(application.unit))
+    text_fields = ("name", "field", "goals", "formation_mode", "lead_selected_by", "lead_category", "operator_status")
+    for name in SCALARS:
+        value = data.get(name) if name in form.fields else getattr(application, name)
+        setattr(facts, name, value or "" if name in text_fields else value)
+    facts.district_chosen = bool(data.get("district")) if "district" in form.fields else application.district_id
+    rows = {}
+    for prefix, formset in formsets.items():
+        formset.is_valid()
+        rows[prefix] = [f.cleaned_data for f in formset.forms
+                        if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+    facts.members = [MemberFacts(r.get("name", ""), r.get("unit_type", ""), r.get("qualification", ""),
+                                 r.get("independent_legal_person", True))
+                     for r in rows["members"] if r.get("name")]
+    facts.people = [PersonFacts(r.get("role", ""), r.get("name", ""), r.get("unit_name", ""))
+                    for r in rows["people"] if r.get("name")]
+    facts.task_count = sum(1 for r in rows["tasks"] if r.get("title"))
+    facts.attachment_codes = set(
+        AttachmentFile.objects.filter(attachment__application=application).values_list(
+            "attachment__requirement__code", flat=True))
+    from portal.models import CreditRecord
+
+    facts.credit_records = list(CreditRecord.objects.filter(credit_code=application.unit.credit_code))
+    return facts
+
+
+def _editor_context(application, form, formsets, results, upload_errors=None):
+    requirements = list(application.programme.attachment_requirements.all())
+    files = {}
+    for f in AttachmentFile.objects.filter(attachment__application=application).select_related(
+            "attachment__requirement").order_by("-version"):
+        files.setdefault(f.attachment.requirement_id, []).append(f)
+    return {
+        "application": application,
+        "programme": application.programme,
+        "form": form,
+        "formsets": [(prefix, formsets[prefix], label) for prefix, (_cls, label) in FORMSETS.items()],
+        "results": results,
+        "blocking": sum(1 for r in results if r.blocks),
+        "slots": [(req, files.get(req.pk, [])) for req in requirements],
+        "upload_errors": upload_errors or {},
+    }
+
+
+@login_required
+def application_edit(request, pk):
+    application = _own_application(request, pk, editable=True)
+    if not application.is_editable:
+        messages.info(request, _("This application has been submitted and can no longer be edited."))
+        return redirect(application)
+    programme = application.programme
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, instance=application, programme=programme)
+        formsets = build_formsets(application, request.POST)
+        upload_errors = {}
+        # Files are accepted on their own merits, whatever the state of the rest of the form.
+        for req in programme.attachment_requirements.all():
+            uploaded = request.FILES.get(f"file-{req.code}")
+            if uploaded:
+                try:
+                    store_attachment(application, req, uploaded, request.user)
+                    messages.success(request, _("%(kind)s uploaded.") % {"kind": req.name})
+                except UploadRejected as error:
+                    upload_errors[req.code] = str(error)
+        if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
+            with transaction.atomic():
+                form.save()
+                for formset in formsets.values():
+                    formset.save()
+            if upload_errors:
+                messages.warning(request, _("The draft is saved, but a file was not accepted: see the attachments."))
+            else:
+                messages.success(request, _("The draft is saved."))
+            if request.POST.get("next") == "submit" and not upload_errors:
+                return redirect("application_submit", pk=application.pk)
+            if not upload_errors:
+                return redirect("application_edit", pk=application.pk)
+            application.refresh_from_db()
+            form = ApplicationForm(instance=application, programme=programme)
+            formsets = build_formsets(application)
+            results = evaluate(Application.objects.for_detail().get(pk=application.pk))
+        else:
+            messages.error(request, _("The draft was not saved: please correct the fields marked in red. "
+                                      "Everything you typed is still here."))
+            results = evaluate(facts_from_forms(application, form, formsets))
+        return render(request, "applications/edit.html",
+                      _editor_context(application, form, formsets, results, upload_errors))
+    form = ApplicationForm(instance=application, programme=programme)
+    formsets = build_formsets(application)
+    results = evaluate(Application.objects.for_detail().get(pk=application.pk))
+    return render(request, "applications/edit.html", _editor_context(application, form, formsets, results))
+
+
+@login_required
+@require_POST
+def eligibility(request, pk):
+    """The eligibility panel for the editor's current (unsaved) data."""
+    application = _own_application(request, pk, editable=True)
+    form = ApplicationForm(request.POST, instance=application, programme=application.programme)
+    formsets = build_formsets(application, request.POST)
+    results = evaluate(facts_from_forms(application, form, formsets))
+    return render(request, "applications/_eligibility.html", {
+        "results": results, "blocking": sum(1 for r in results if r.blocks)})
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk, code):
+    application = _own_application(request, pk, editable=True)
+    if not application.is_editable:
+        messages.error(request, _("This application has been submitted; its attachments can no longer change."))
+        return redirect(application)
+    requirement = get_object_or_404(AttachmentRequirement, programme=application.programme, code=code)
+    uploaded = request.FILES.get("file")
+    if not uploaded:
+        messages.error(request, _("Please choose a file to upload."))
+    else:
+        try:
+            store_attachment(application, requirement, uploaded, request.user)
+            messages.success(request, _("%(kind)s uploaded.") % {"kind": requirement.name})
+        except UploadRejected as error:
+            messages.error(request, str(error))
+    return redirect(f"{application.get_absolute_url()}edit/#attachments")
+
+
+@login_required
+def attachment_download(request, pk, file_id):
+    application = _own_application(request, pk)
+    record = get_object_or_404(AttachmentFile.objects.select_related("attachment"), pk=file_id,
+                               attachment__application=application)
+    response = FileResponse(record.file.open("rb"), content_type=record.content_type, as_attachment=True,
+                            filename=record.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def application_detail(request, pk):
+    visible = visible_applications(request.user).for_detail()
+    application = get_object_or_404(visible, pk=pk)
+    slots = []
+    by_req = {a.requirement_id: a for a in application.attachments.all()}
+    for req in application.programme.attachment_requirements.all():
+        slot = by_req.get(req.pk)
+        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
+    results = evaluate(application)
+    from review.views.applicant import timeline_context
+
+    return render(request, "applications/detail.html", {
+        **timeline_context(application, request.user),
+        "actions": next_actions(application, request.user),
+        "documents": list(application.documents.all()),
+        "application": application,
+        "results": results,
+        "blocking": sum(1 for r in results if r.blocks),
+        "p": present(snapshot(application, results)),
+        "slots": slots,
+        "versions": sorted(application.versions.all(), key=lambda v: -v.number),
+        "is_applicant": request.user.role == Role.APPLICANT,
+    })
+
+
+def next_actions(application, user):
+    """(label, url, css) of the stage pages this user may act on now."""
+    from django.urls import reverse
+
+    from review import workflow
+    from review.workflow import State
+
+    pk = application.pk
+    state = application.state
+    actions = []
+    if workflow.is_applicant_of(application, user):
+        if state in (State.DRAFT, State.RETURNED):
+            actions.append((_("Edit"), reverse("application_edit", args=[pk]), "primary"))
+            actions.append((_("Submit") if state == State.DRAFT else _("Resubmit"),
+                            reverse("application_submit", args=[pk]), "success"))
+        if state in workflow.REVIEW_STATES or state == State.RETURNED:
+            actions.append((_("Withdraw"), reverse("application_withdraw", args=[pk]), "outline-danger"))
+    elif state == State.DISTRICT_REVIEW and workflow.is_district_reviewer_of(application, user):
+        actions.append((_("Initial review"), reverse("district_review", args=[pk]), "primary"))
+    elif workflow.is_staff_of(application, user):
+        pages = {
+            State.FORMAL_REVIEW: (_("Formal review"), "formal_review", [pk]),
+            State.EXPERT_PENDING: (_("Organise the expert evaluation"), "expert_organise", [pk]),
+            State.EXPERT_REVIEW: (_("Expert evaluation"), "expert_organise", [pk]),
+            State.DECISION: (_("Decision"), "decision", [pk]),
+            State.PUBLICITY: (_("Publicity"), "publicity_manage", []),
+        }
+        if state in pages:
+            label, name, args = pages[state]
+            actions.append((label, reverse(name, args=args), "primary"))
+        if state == State.APPROVED:
+            if workflow.route_has_publicity(application):
+                actions.append((_("Open publicity"), reverse("publicity_manage"), "primary"))
+            else:
+                actions.append((_("File"), reverse("filing"), "primary"))
+    if len(application.versions.all()) > 1:
+        actions.append((_("Compare versions"), reverse("version_diff", args=[pk]), "outline-secondary"))
+    return actions
+
+
+@login_required
+def application_submit(request, pk):
+    application = _own_application(request, pk, editable=True)
+    if not application.is_editable:
+        messages.info(request, _("This application has already been submitted."))
+        return redirect(application)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Please tick the declaration to confirm the submission."))
+        else:
+            try:
+                submitted = submit(application.pk, request.user, ip=request.META.get("REMOTE_ADDR"))
+            except ActionRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The application is submitted (%(time)s). It now awaits: %(state)s.") % {
+                    "time": timezone.localtime(submitted.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                    "state": submitted.get_state_display()})
+                return redirect(submitted)
+    results = evaluate(Application.objects.for_detail().get(pk=application.pk))
+    return render(request, "applications/submit.html", {
+        "application": application, "results": results, "blocking": [r for r in results if r.blocks]})
+
+
+@login_required
+def version_detail(request, pk, number):
+    application = _own_application(request, pk)
+    version = get_object_or_404(application.versions.select_related("created_by"), number=number)
+    return render(request, "applications/version.html", {"application": application, "version": version,
+                                                         "p": present(version.data)})
