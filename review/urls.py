@@ -1,0 +1,39 @@
+from django.urls import path
+
+from .views import applicant, district, documents, experts, public, staff
+
+urlpatterns = [
+    # applicant
+    path("applications/<int:pk>/withdraw/", applicant.withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/diff/", applicant.version_diff, name="version_diff"),
+    # district office
+    path("review/<int:pk>/district/", district.district_review, name="district_review"),
+    path("review/<int:pk>/district/peer/", district.peer_opinion_add, name="peer_opinion_add"),
+    path("review/<int:pk>/district/letter/<int:opinion_id>/", district.letter_download, name="district_letter"),
+    # programme staff
+    path("staff/applications/", staff.staff_list, name="staff_list"),
+    path("staff/applications/export.xlsx", staff.staff_export, name="staff_export"),
+    path("review/<int:pk>/formal/", staff.formal_review, name="formal_review"),
+    path("review/<int:pk>/decision/", staff.decision, name="decision"),
+    path("staff/decisions/", staff.decision_batch, name="decision_batch"),
+    path("staff/publicity/", staff.publicity_manage, name="publicity_manage"),
+    path("staff/publicity/<int:batch_id>/", staff.publicity_batch, name="publicity_batch"),
+    path("staff/objections/<int:objection_id>/", staff.objection_finding, name="objection_finding"),
+    path("staff/objections/<int:objection_id>/letter/", staff.objection_letter, name="objection_letter"),
+    path("staff/filing/", staff.filing, name="filing"),
+    # experts
+    path("review/<int:pk>/experts/", experts.expert_organise, name="expert_organise"),
+    path("review/<int:pk>/visits/<int:visit_id>/", experts.visit_attachment, name="visit_attachment"),
+    path("experts/", experts.expert_assignments, name="expert_assignments"),
+    path("experts/assignments/<int:assignment_id>/", experts.assignment_detail, name="assignment_detail"),
+    # the public
+    path("publicity/", public.publicity_list, name="publicity_list"),
+    path("publicity/<int:batch_id>/", public.publicity_detail, name="publicity_detail"),
+    path("publicity/<int:batch_id>/object/<int:entry_id>/", public.objection_form, name="objection_form"),
+    path("directory/", public.directory, name="directory"),
+    path("verify/<str:number>/<str:code>/", documents.verify_certificate, name="verify_certificate"),
+    # documents
+    path("applications/<int:pk>/documents/<int:document_id>/", documents.document_download, name="document_download"),
+    path("applications/<int:pk>/print/", documents.application_form_pdf, name="application_form_pdf"),
+    path("documents/<int:document_id>/", documents.batch_document_download, name="batch_document_download"),
+]

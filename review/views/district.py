@@ -1,0 +1,183 @@
+"""The district office's initial review (初审): the application beside the opinion form.
+
+Only a district reviewer of the application's own district acts here; everyone else gets a 404
+(the application is looked up through :func:`visible_applications` first, then the district
+permission is checked).  Views never change the state: they call the services in
+:mod:`review.services`, which check the transition's permission and conditions.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from applications.rules import evaluate
+from applications.scoping import visible_applications
+from applications.services import ActionRefused, present, snapshot
+
+from .. import services, workflow
+from ..models import DistrictOpinion, PeerOpinion
+from ..workflow import State
+from .applicant import timeline_context
+
+
+class DistrictOpinionForm(forms.Form):
+    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=DistrictOpinion.Decision.choices,
+                                 widget=forms.RadioSelect)
+    opinion = forms.CharField(
+        label=gettext_lazy("Opinion"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("Your office's opinion. For a return, the reason: the applicant will see it and "
+                               "revise the application accordingly."),
+        error_messages={"required": gettext_lazy("Please write the opinion (for a return: the reason).")})
+    letter = forms.FileField(
+        label=gettext_lazy("Recommendation letter (推荐函, PDF)"), required=False,
+        help_text=gettext_lazy("Issued by the local government (管委会); needed to recommend."))
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm this decision. It is recorded in the application's log and cannot be "
+                           "undone."),
+        error_messages={"required": gettext_lazy("Please tick the box to confirm the decision.")})
+
+    def __init__(self, *args, with_letter=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_letter:
+            self.fields["letter"].widget.attrs["accept"] = ".pdf,application/pdf"
+        else:
+            del self.fields["letter"]
+
+
+class PeerOpinionForm(forms.ModelForm):
+    class Meta:
+        model = PeerOpinion
+        fields = ["expert_name", "title", "title_level", "discipline", "opinion", "date"]
+        widgets = {
+            "opinion": forms.Textarea(attrs={"rows": 3}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "title": gettext_lazy("e.g. 教授, 研究员, 正高级工程师, 副教授, 高级工程师"),
+            "title_level": gettext_lazy("Only 正高 and 副高 count towards the required number."),
+        }
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(_("The date of the opinion cannot be in the future."))
+        return date
+
+
+def _reviewable(request, pk):
+    """The application if this user is a district reviewer of its district; 404 otherwise."""
+    application = get_object_or_404(visible_applications(request.user).for_detail(), pk=pk)
+    if not workflow.is_district_reviewer_of(application, request.user):
+        raise Http404
+    return application
+
+
+def _page(request, application, form=None, peer_form=None, status=200):
+    params = workflow.stage_params(application, "district_review")
+    with_letter = bool(params.get("recommendation_letter"))
+    in_review = application.state == State.DISTRICT_REVIEW
+    results = evaluate(application)
+    slots = []
+    by_requirement = {a.requirement_id: a for a in application.attachments.all()}
+    for requirement in application.programme.attachment_requirements.all():
+        slot = by_requirement.get(requirement.pk)
+        slots.append((requirement, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
+    peer_opinions = list(application.peer_opinions.all())
+    peer_min = params.get("peer_opinions_min", 0)
+    versions = sorted(application.versions.all(), key=lambda v: v.number)
+    context = {
+        "application": application,
+        "p": present(snapshot(application, results)),
+        "results": results,
+        "blocking": sum(1 for r in results if r.blocks),
+        "slots": slots,
+        "stage_label": params.get("label", ""),
+        "in_review": in_review,
+        "with_letter": with_letter,
+        "form": form if form is not None else DistrictOpinionForm(with_letter=with_letter),
+        "opinions": list(application.district_opinions.select_related("author").order_by("at", "id")),
+        "peer_min": peer_min,
+        "peer_title_min": params.get("peer_title_min", "副高"),
+        "show_peer": bool(peer_min) or bool(peer_opinions),
+        "peer_opinions": peer_opinions,
+        "peer_qualifying": sum(1 for o in peer_opinions if o.qualifies),
+        "peer_form": peer_form if peer_form is not None else PeerOpinionForm(
+            initial={"date": timezone.localdate()}),
+        "versions": versions,
+        **timeline_context(application, request.user),
+    }
+    return render(request, "review/district/review.html", context, status=status)
+
+
+@login_required
+def district_review(request, pk):
+    application = _reviewable(request, pk)
+    if request.method != "POST":
+        return _page(request, application)
+    with_letter = bool(workflow.stage_params(application, "district_review").get("recommendation_letter"))
+    form = DistrictOpinionForm(request.POST, request.FILES, with_letter=with_letter)
+    if not form.is_valid():
+        messages.error(request, _("The opinion was not sent: please correct the fields marked in red."))
+        return _page(request, application, form=form)
+    data = form.cleaned_data
+    try:
+        done = services.district_decide(application.pk, request.user, data["decision"], data["opinion"],
+                                        letter=data.get("letter") or None, ip=services.client_ip(request))
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return _page(request, _reviewable(request, pk), form=form)
+    if data["decision"] == "recommend":
+        messages.success(request, _("Recommended. The application now awaits: %(state)s.") % {
+            "state": done.get_state_display()})
+    elif data["decision"] == "return":
+        messages.success(request, _("Returned for revision. The applicant sees your reason and can resubmit."))
+    else:
+        messages.success(request, _("Not recommended. The application's route ends here."))
+    return redirect("district_review", pk=application.pk)
+
+
+@login_required
+@require_POST
+def peer_opinion_add(request, pk):
+    application = _reviewable(request, pk)
+    form = PeerOpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The peer opinion was not added: please correct the fields marked in red."))
+        return _page(request, application, peer_form=form)
+    try:
+        opinion = services.add_peer_opinion(application, request.user, **form.cleaned_data)
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return redirect("district_review", pk=application.pk)
+    if opinion.qualifies:
+        messages.success(request, _("The peer opinion of %(name)s is added.") % {"name": opinion.expert_name})
+    else:
+        messages.warning(request, _("The peer opinion of %(name)s is added, but it does not count towards the "
+                                    "required number: only experts of associate senior title (副高) or above "
+                                    "count.") % {"name": opinion.expert_name})
+    return redirect(reverse("district_review", args=[application.pk]) + "#peer-opinions")
+
+
+@login_required
+def letter_download(request, pk, opinion_id):
+    """A recommendation letter, for the applicant unit, the district office and the programme staff."""
+    application = get_object_or_404(
+        visible_applications(request.user).select_related("programme__authority"), pk=pk)
+    user = request.user
+    if not (workflow.is_applicant_of(application, user) or workflow.is_district_reviewer_of(application, user)
+            or workflow.is_staff_of(application, user)):
+        raise Http404
+    opinion = get_object_or_404(DistrictOpinion.objects.exclude(letter=""), pk=opinion_id,
+                                application=application)
+    response = FileResponse(opinion.letter.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=opinion.letter_name or "letter.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+

@@ -1,0 +1,68 @@
+"""Documents: private downloads, the printable application form, public certificate verification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Application
+from applications.scoping import visible_applications
+
+from .. import outbox
+from ..documents import verification_code
+from ..models import Document, Job
+
+
+@login_required
+def document_download(request, pk, document_id):
+    """The applicant and the entitled reviewers (the application's scope) download; nobody else."""
+    application = get_object_or_404(visible_applications(request.user), pk=pk)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=f"{document.get_kind_display()}-{application.pk}-v{document.version}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def batch_document_download(request, document_id):
+    document = get_object_or_404(Document.objects.select_related("batch__programme"), pk=document_id,
+                                 application__isnull=True)
+    programme_id = document.batch.programme_id if document.batch_id else document.job.payload.get("programme")
+    from applications.models import Programme
+
+    programme = get_object_or_404(Programme, pk=programme_id)
+    if not (request.user.role == "staff" and request.user.authority_id == programme.authority_id) and \
+            request.user.role != "admin":
+        from django.http import Http404
+
+        raise Http404
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=f"{document.get_kind_display()}-{document.pk}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def application_form_pdf(request, pk):
+    """Prepare the printable 申报书 of the application's present content (for signing and sealing)."""
+    application = get_object_or_404(visible_applications(request.user), pk=pk)
+    revision = application.updated_at.strftime("%Y%m%d%H%M%S%f")
+    outbox.add_job(Job.Kind.APPLICATION_FORM, f"application_form:app{application.pk}:{revision}",
+                   application=application)
+    messages.success(request, _("The printable application form is being prepared; it appears under Documents."))
+    return redirect(f"{application.get_absolute_url()}#documents")
+
+
+def verify_certificate(request, number, code):
+    """Public: only public facts; an unknown or altered code reveals nothing."""
+    application = None
+    if verification_code(number) == code:
+        application = Application.objects.select_related("unit", "programme__authority").filter(
+            certificate_number=number).first()
+    status = 404 if application is None else 200
+    return render(request, "review/public/verify.html", {"application": application, "number": number},
+                  status=status)

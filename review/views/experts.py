@@ -1,0 +1,406 @@
+"""Expert evaluation (专家评审).
+
+Programme staff organise it: the pool, the recorded random draw with its exclusions, the
+progress of the scores, the aggregate, site visits and defences, and the conclusion.
+Experts answer their invitations (declaring no conflict of interest before they see any
+material) and fill in the programme's scoring sheet.
+
+Every action goes through ``review.services``; a refusal is shown as a message, never a 500.
+Applicants never reach these pages, so they never see an expert's name.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.scoping import visible_applications
+from applications.services import ActionRefused, present, snapshot
+from portal.models import Role
+
+from .. import services, workflow
+from ..models import Assignment, Expert, SiteVisit
+from ..workflow import State
+
+CENT = Decimal("0.01")
+EXPERT_STATES = (State.EXPERT_PENDING, State.EXPERT_REVIEW)
+AGGREGATE_LABELS = {
+    "mean": gettext_lazy("mean of the submitted totals"),
+    "trimmed_mean": gettext_lazy("trimmed mean: the highest and the lowest total are dropped when at least 5 "
+                                 "experts have submitted"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+class DrawForm(forms.Form):
+    count = forms.IntegerField(label=gettext_lazy("Number of experts"), min_value=1, max_value=50, initial=5)
+    field = forms.CharField(label=gettext_lazy("Field"), max_length=60, required=False,
+                            help_text=gettext_lazy("Experts are drawn among those of this field. Leave blank to "
+                                                   "draw from every field."))
+    seed = forms.CharField(label=gettext_lazy("Seed"), max_length=64, required=False,
+                           help_text=gettext_lazy("Leave blank for a random seed. The seed is recorded so that "
+                                                  "the draw can be reproduced."))
+    deadline = forms.DateField(label=gettext_lazy("Deadline for the scores"), widget=DateInput())
+
+    def clean_seed(self):
+        return self.cleaned_data["seed"].strip()
+
+    def clean_field(self):
+        return self.cleaned_data["field"].strip()
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
+class VisitForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SiteVisit.Kind.choices)
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    participants = forms.CharField(label=gettext_lazy("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(label=gettext_lazy("Attachment (PDF, optional)"), required=False,
+                                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+
+
+class ConcludeForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm that the expert evaluation is complete; this cannot be undone."))
+
+
+class AcceptForm(forms.Form):
+    no_conflict = forms.BooleanField(
+        label=gettext_lazy("I declare that I have no conflict of interest with the applicant or any member unit: "
+                           "I do not work for them, have no declared relation with them, and nothing else "
+                           "would keep me from evaluating this application impartially."),
+        required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for declining"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScoreSheetForm(forms.Form):
+    """One score (0–100) and comment per criterion, the overall recommendation and opinion."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=_("Score for %(criterion)s") % {"criterion": criterion.name}, required=False,
+                min_value=0, max_value=100, max_digits=5, decimal_places=2,
+                widget=forms.NumberInput(attrs={"class": "form-control score-input", "step": "0.5", "min": "0",
+                                                "max": "100", "inputmode": "decimal",
+                                                "data-weight": str(criterion.weight)}))
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name}, required=False,
+                widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+        self.fields["recommendation"] = forms.ChoiceField(
+            label=_("Overall recommendation"), required=False,
+            choices=[("", "—")] + list(Assignment.Recommendation.choices),
+            widget=forms.Select(attrs={"class": "form-select"}))
+        self.fields["overall_comment"] = forms.CharField(
+            label=_("Overall opinion"), required=False, widget=forms.Textarea(attrs={"class": "form-control",
+                                                                                   "rows": 4}))
+        self.fields["confirm"] = forms.BooleanField(
+            label=_("I confirm the scores: once submitted they can no longer be changed."), required=False,
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def rows(self):
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self):
+        data = self.cleaned_data
+        return {c.pk: (data.get(f"score_{c.pk}"), data.get(f"comment_{c.pk}", "")) for c in self.criteria}
+
+
+# --- staff: expert organisation ---------------------------------------------------------------
+
+def _staff_application(request, pk):
+    """The application if the user is programme staff of its authority; 404 for everyone else."""
+    application = get_object_or_404(
+        visible_applications(request.user).select_related("programme__authority", "unit", "district"), pk=pk)
+    if not workflow.is_staff_of(application, request.user):
+        raise Http404
+    return application
+
+
+def _pool_size(field):
+    pool = Expert.objects.filter(active=True)
+    if field:
+        pool = pool.filter(fields__contains=[field])
+    return pool.count()
+
+
+def _organise_context(application, draw_form, visit_form, conclude_form):
+    criteria = services.criteria_for(application.programme)
+    assignments = list(application.assignments.select_related("expert").prefetch_related("scores")
+                       .order_by("id"))
+    draws = list(application.draws.select_related("by").order_by("at", "id"))
+    drawn_ids = {pk for draw in draws for pk in draw.drawn}
+    names = dict(Expert.objects.filter(pk__in=drawn_ids).values_list("pk", "name"))
+    draw_rows = [{
+        "draw": draw,
+        "number": number,
+        "drawn": [names.get(pk, f"#{pk}") for pk in draw.drawn],
+        "candidates": len(draw.candidates),
+        "identical": services.replay_draw(draw) == list(draw.drawn),
+    } for number, draw in enumerate(draws, start=1)]
+
+    submitted = [a for a in assignments if a.status == Assignment.Status.SUBMITTED]
+    by_criterion = {c.pk: [] for c in criteria}
+    sheet = []
+    for assignment in assignments:
+        scores = {s.criterion_id: s for s in assignment.scores.all()}
+        if assignment.status == Assignment.Status.SUBMITTED:
+            for pk, score in scores.items():
+                by_criterion.setdefault(pk, []).append(score.score)
+            sheet.append({"assignment": assignment, "scores": [scores.get(c.pk) for c in criteria]})
+    averages = [{"criterion": c, "count": len(by_criterion[c.pk]),
+                 "average": (sum(by_criterion[c.pk]) / len(by_criterion[c.pk])).quantize(CENT)
+                 if by_criterion[c.pk] else None}
+                for c in criteria]
+
+    method = workflow.stage_params(application, "expert_review").get("aggregate", "mean")
+    counts = {status: 0 for status in Assignment.Status.values}
+    for assignment in assignments:
+        counts[assignment.status] += 1
+    return {
+        "application": application,
+        "programme": application.programme,
+        "in_expert_stage": application.state in EXPERT_STATES,
+        "can_conclude": application.state == State.EXPERT_REVIEW,
+        "pool_size": _pool_size(application.field),
+        "draw_form": draw_form,
+        "visit_form": visit_form,
+        "conclude_form": conclude_form,
+        "draw_rows": draw_rows,
+        "assignments": assignments,
+        "counts": counts,
+        "criteria": criteria,
+        "weight_total": sum(c.weight for c in criteria),
+        "sheet": sheet,
+        "averages": averages,
+        "aggregate": services.aggregate(application, assignments),
+        "aggregate_method": method,
+        "aggregate_label": AGGREGATE_LABELS.get(method, method),
+        "trimmed": method == "trimmed_mean" and len(submitted) >= 5,
+        "submitted_count": len(submitted),
+        "visits": list(application.site_visits.select_related("by").order_by("date", "id")),
+        "modes": workflow.stage_params(application, "expert_review").get("modes", []),
+    }
+
+
+@login_required
+def expert_organise(request, pk):
+    application = _staff_application(request, pk)
+    draw_form = DrawForm(initial={"field": application.field, "count": 5,
+                                  "deadline": timezone.localdate() + datetime.timedelta(days=14)})
+    visit_form = VisitForm(initial={"date": timezone.localdate()})
+    conclude_form = ConcludeForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        ip = services.client_ip(request)
+        if action == "draw":
+            draw_form = DrawForm(request.POST)
+            if draw_form.is_valid():
+                data = draw_form.cleaned_data
+                try:
+                    draw = services.draw_experts(application.pk, request.user, data["count"], field=data["field"],
+                                                 seed=data["seed"] or None, deadline=data["deadline"], ip=ip)
+                except ActionRefused as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, _("%(n)d experts drawn (seed %(seed)s). They have been invited.") % {
+                        "n": len(draw.drawn), "seed": draw.seed})
+                    return redirect("expert_organise", pk=application.pk)
+            else:
+                messages.error(request, _("The draw was not made: please correct the fields marked in red."))
+        elif action == "visit":
+            visit_form = VisitForm(request.POST, request.FILES)
+            if application.state not in EXPERT_STATES:
+                messages.error(request, _("Site visits and defences are recorded during the expert evaluation."))
+            elif visit_form.is_valid():
+                data = visit_form.cleaned_data
+                try:
+                    visit = services.record_site_visit(
+                        application, request.user, kind=data["kind"], date=data["date"], place=data["place"],
+                        participants=data["participants"], notes=data["notes"], attachment=data["attachment"])
+                except ActionRefused as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, _("The %(kind)s of %(date)s is recorded.") % {
+                        "kind": visit.get_kind_display(), "date": visit.date.isoformat()})
+                    return redirect(f"{request.path}#visits")
+            else:
+                messages.error(request, _("The record was not saved: please correct the fields marked in red."))
+        elif action == "conclude":
+            conclude_form = ConcludeForm(request.POST)
+            if not conclude_form.is_valid():
+                messages.error(request, _("Please tick the confirmation to conclude the expert evaluation."))
+            else:
+                try:
+                    concluded = services.conclude_experts(application.pk, request.user, ip=ip)
+                except ActionRefused as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, _("The expert evaluation is concluded. The application now: %(state)s.")
+                                     % {"state": concluded.get_state_display()})
+                    return redirect("expert_organise", pk=application.pk)
+        else:
+            messages.error(request, _("Unknown action."))
+        application = _staff_application(request, pk)
+    return render(request, "review/experts/organise.html",
+                  _organise_context(application, draw_form, visit_form, conclude_form))
+
+
+@login_required
+def visit_attachment(request, pk, visit_id):
+    application = _staff_application(request, pk)
+    visit = get_object_or_404(SiteVisit, pk=visit_id, application=application)
+    if not visit.attachment:
+        raise Http404
+    response = FileResponse(visit.attachment.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=visit.attachment_name or "visit.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- experts ------------------------------------------------------------------------------------
+
+def _expert_or_404(request):
+    expert = services.expert_of(request.user)
+    if expert is None:
+        raise Http404
+    return expert
+
+
+@login_required
+def expert_assignments(request):
+    expert = services.expert_of(request.user)
+    if expert is None:
+        if request.user.role != Role.EXPERT:
+            raise Http404
+        return render(request, "review/experts/assignments.html", {"expert": None, "page": None})
+    order = Case(When(status=Assignment.Status.INVITED, then=Value(0)),
+                 When(status=Assignment.Status.ACCEPTED, then=Value(1)),
+                 When(status=Assignment.Status.SUBMITTED, then=Value(2)),
+                 default=Value(3), output_field=IntegerField())
+    queryset = (expert.assignments.select_related("application__programme")
+                .annotate(status_order=order).order_by("status_order", "deadline", "id"))
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "review/experts/assignments.html", {
+        "expert": expert, "page": page, "today": timezone.localdate(),
+        "waiting": expert.assignments.filter(status__in=[Assignment.Status.INVITED,
+                                                         Assignment.Status.ACCEPTED]).count(),
+    })
+
+
+def _materials(request, assignment):
+    """The application's materials as the expert may see them (only once accepted)."""
+    application = get_object_or_404(visible_applications(request.user).for_detail(), pk=assignment.application_id)
+    slots = []
+    by_req = {a.requirement_id: a for a in application.attachments.all()}
+    for req in application.programme.attachment_requirements.all():
+        slot = by_req.get(req.pk)
+        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
+    return application, present(snapshot(application)), slots
+
+
+@login_required
+def assignment_detail(request, assignment_id):
+    expert = _expert_or_404(request)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("application__programme", "expert"), pk=assignment_id, expert=expert)
+    application = assignment.application
+    open_for_work = application.state == State.EXPERT_REVIEW
+    criteria = services.criteria_for(application.programme)
+    accept_form, decline_form = AcceptForm(), DeclineForm()
+    sheet_form = None
+    if assignment.status == Assignment.Status.ACCEPTED:
+        existing = {s.criterion_id: s for s in assignment.scores.all()}
+        initial = {"recommendation": assignment.recommendation, "overall_comment": assignment.overall_comment}
+        for criterion in criteria:
+            if criterion.pk in existing:
+                initial[f"score_{criterion.pk}"] = existing[criterion.pk].score
+                initial[f"comment_{criterion.pk}"] = existing[criterion.pk].comment
+        sheet_form = ScoreSheetForm(initial=initial, criteria=criteria)
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("accept", "decline", "save", "submit") and not open_for_work:
+            messages.error(request, _("The expert evaluation of this application is closed."))
+            return redirect("assignment_detail", assignment_id=assignment.pk)
+        try:
+            if action == "accept":
+                accept_form = AcceptForm(request.POST)
+                accept_form.is_valid()
+                services.respond_to_invitation(assignment, request.user, accept=True,
+                                               no_conflict=accept_form.cleaned_data.get("no_conflict", False))
+                messages.success(request, _("Thank you. The materials are now open to you below."))
+                return redirect("assignment_detail", assignment_id=assignment.pk)
+            if action == "decline":
+                decline_form = DeclineForm(request.POST)
+                if decline_form.is_valid():
+                    services.respond_to_invitation(assignment, request.user, accept=False,
+                                                   reason=decline_form.cleaned_data["reason"].strip())
+                    messages.success(request, _("You have declined this invitation. Thank you for telling us."))
+                    return redirect("expert_assignments")
+                messages.error(request, _("Please give the reason for declining."))
+            elif action in ("save", "submit"):
+                if sheet_form is None:
+                    raise ActionRefused(_("Scores can be given only after accepting, and only once."))
+                final = action == "submit"
+                sheet_form = ScoreSheetForm(request.POST, criteria=criteria)
+                if not sheet_form.is_valid():
+                    messages.error(request, _("The scores were not saved: please correct the fields marked in red "
+                                              "(each score is between 0 and 100)."))
+                elif final and not sheet_form.cleaned_data["confirm"]:
+                    messages.error(request, _("Please tick the confirmation to submit your scores."))
+                else:
+                    data = sheet_form.cleaned_data
+                    services.submit_scores(assignment, request.user, sheet_form.scores(), data["recommendation"],
+                                           data["overall_comment"], final=final)
+                    if final:
+                        messages.success(request, _("Your scores are submitted. Thank you."))
+                    else:
+                        messages.success(request, _("Your draft is saved. You can come back and change it until "
+                                                    "you submit."))
+                    return redirect("assignment_detail", assignment_id=assignment.pk)
+            else:
+                messages.error(request, _("Unknown action."))
+        except ActionRefused as error:
+            messages.error(request, str(error))
+        assignment.refresh_from_db()
+
+    context = {"assignment": assignment, "application": application, "programme": application.programme,
+               "open_for_work": open_for_work, "criteria": criteria,
+               "weight_total": sum(c.weight for c in criteria),
+               "accept_form": accept_form, "decline_form": decline_form, "sheet_form": sheet_form}
+    if assignment.status in (Assignment.Status.ACCEPTED, Assignment.Status.SUBMITTED):
+        context["application"], context["p"], context["slots"] = _materials(request, assignment)
+    if assignment.status == Assignment.Status.SUBMITTED:
+        scores = {s.criterion_id: s for s in assignment.scores.all()}
+        context["submitted_rows"] = [(c, scores.get(c.pk)) for c in criteria]
+    return render(request, "review/experts/assignment.html", context)

@@ -1,0 +1,116 @@
+"""Public pages (no login): running publicity lists, the objection form, the directory of filed consortia.
+
+The objector's identity is never shown on a public page: objections are only ever listed to
+the programme's staff (review.views.staff.publicity_batch).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from applications.models import Application, Programme
+from applications.services import ActionRefused
+from review import services
+from review.models import Objection, PublicityBatch, PublicityEntry
+from review.workflow import State
+
+#: Entries shown on the public list: an application that left publicity (objection upheld) is not.
+PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
+
+
+def publicity_list(request):
+    """公示: the batches whose period is running today."""
+    today = timezone.localdate()
+    batches = (PublicityBatch.objects.filter(starts_on__lte=today, ends_on__gte=today)
+               .select_related("programme__authority")
+               .annotate(entry_count=Count("entries", filter=Q(entries__application__state__in=PUBLIC_ENTRY_STATES)))
+               .order_by("ends_on", "pk"))
+    return render(request, "review/public/publicity_list.html", {
+        "page": Paginator(batches, 20).get_page(request.GET.get("page")), "today": today})
+
+
+def publicity_detail(request, batch_id):
+    """One publicity list: the consortia, the period and how to object."""
+    batch = get_object_or_404(PublicityBatch.objects.select_related("programme__authority"), pk=batch_id)
+    entries = (batch.entries.filter(application__state__in=PUBLIC_ENTRY_STATES)
+               .select_related("application__unit").order_by("application__name", "pk"))
+    today = timezone.localdate()
+    return render(request, "review/public/publicity_detail.html", {
+        "batch": batch, "page": Paginator(entries, 50).get_page(request.GET.get("page")), "today": today,
+        "running": batch.is_running(today), "upcoming": today < batch.starts_on, "ended": today > batch.ends_on,
+    })
+
+
+class ObjectionForm(forms.Form):
+    """Everything is checked by review.services.submit_objection, whose refusals say what is wrong."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("You object as"), widget=forms.RadioSelect, required=False,
+                             choices=Objection.Kind.choices)
+    person_name = forms.CharField(label=gettext_lazy("Real name"), max_length=40, required=False,
+                                  help_text=gettext_lazy("For a unit: the contact person (optional)."))
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
+    unit_name = forms.CharField(label=gettext_lazy("Unit name"), max_length=120, required=False)
+    unit_credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=30,
+                                       required=False)
+    letter = forms.FileField(label=gettext_lazy("Signed and sealed letter (PDF)"), required=False,
+                             help_text=gettext_lazy("Units only. If this form is shown again, choose the file "
+                                                    "again."))
+    content = forms.CharField(label=gettext_lazy("Your objection and its facts"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def objection_form(request, batch_id, entry_id):
+    """异议: a person (real name and phone) or a unit (name, credit code, signed letter) objects."""
+    entry = get_object_or_404(PublicityEntry.objects.select_related("batch__programme__authority",
+                                                                    "application__unit"),
+                              pk=entry_id, batch_id=batch_id)
+    batch = entry.batch
+    if request.method == "GET" and request.GET.get("received"):
+        return render(request, "review/public/objection_received.html", {"batch": batch, "entry": entry})
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.submit_objection(entry, data["kind"], data["content"], person_name=data["person_name"],
+                                          phone=data["phone"], unit_name=data["unit_name"],
+                                          unit_credit_code=data["unit_credit_code"], letter=data["letter"])
+            except ActionRefused as error:
+                messages.error(request, _("Your objection was not accepted: %(reason)s") % {"reason": error})
+            else:
+                return redirect(f"{request.path}?received=1")
+        else:
+            messages.error(request, _("Your objection was not accepted: please correct the fields marked in red."))
+    today = timezone.localdate()
+    return render(request, "review/public/objection_form.html", {
+        "batch": batch, "entry": entry, "form": form, "today": today,
+        "accepting": batch.is_running(today) and entry.application.state == State.PUBLICITY,
+    })
+
+
+def directory(request):
+    """创新联合体名录: filed consortia; search by name or lead unit, filter by programme."""
+    filed = Application.objects.filter(state=State.FILED)
+    q = request.GET.get("q", "").strip()
+    queryset = filed.select_related("programme", "unit").order_by("-filed_on", "certificate_number")
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(unit__name__icontains=q)
+                                   | Q(certificate_number__icontains=q))
+    programmes = list(Programme.objects.filter(pk__in=filed.values("programme_id")).order_by("-opens_on", "title"))
+    code = request.GET.get("programme", "").strip()
+    programme = Programme.objects.filter(code=code).first() if code else None
+    if code:
+        queryset = queryset.filter(programme=programme) if programme else queryset.none()
+    return render(request, "review/public/directory.html", {
+        "page": Paginator(queryset, 20).get_page(request.GET.get("page")), "q": q,
+        "programmes": programmes, "programme": programme,
+    })
