@@ -1,0 +1,63 @@
+import os
+
+import pytest
+from django.db import connection
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# live server and the fixtures are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _require_postgresql_in_ci(django_db_setup, django_db_blocker):
+    """In CI the suite must run on PostgreSQL: fail, never skip, when it is not there."""
+    if os.environ.get("CI", "").lower() == "true":
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", (
+                f"CI must run the tests on PostgreSQL, not {connection.vendor}: set DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
+    settings.MEDIA_ROOT = str(tmp_path / "private")
+    settings.AXES_ENABLED = False
+    # Documents are rendered only by the tests that look at them (see tests/test_documents.py).
+    settings.OUTBOX_DISPATCH = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(db):
+    """The five seed programmes, with their authorities, districts and divisions."""
+    from django.core.management import call_command
+
+    call_command("load_programmes", "--demo-window", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _restore_holidays_after_flush(request, django_db_blocker):
+    """A transactional test flushes every table, the migration-seeded holiday table too: refill it."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        from review.calendar import load_holidays
+
+        with django_db_blocker.unblock():
+            load_holidays()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings, request):
+    """Tests compare messages in English (the msgids) unless marked ``chinese``: then the
+    portal's real default (zh-hans) applies.  Requests still follow Accept-Language (the
+    browser tests send zh-CN)."""
+    from django.utils import translation
+
+    language = "zh-hans" if request.node.get_closest_marker("chinese") else "en"
+    settings.LANGUAGE_CODE = language
+    translation.activate(language)
+    yield
+    translation.deactivate()

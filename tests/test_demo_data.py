@@ -1,0 +1,128 @@
+"""manage.py demo_data: idempotent, the expected logins with valid scopes, valid credit codes."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from applications import seed
+from applications.models import Programme
+from portal import creditcode
+from portal.management.commands.demo_data import DEMO_EXPERTS, DEMO_PASSWORD, DEMO_UNITS
+from portal.models import District, Division, Role, Unit, User
+from review.models import Expert
+
+PREFIXES = [spec["code"].split("-")[0] for spec in seed.PROGRAMMES]
+EXPERTS = {"expert", "expert2", "expert3", "expert4", "expert5"}
+EXPECTED = {f"{p}_{kind}" for p in PREFIXES for kind in ("applicant", "district", "staff")} | EXPERTS | {"admin"}
+
+
+def run():
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    return run()
+
+
+def snapshot():
+    users = list(User.objects.order_by("username").values(
+        "pk", "username", "password", "role", "unit_id", "district_id", "authority_id", "is_unit_admin",
+        "is_staff", "is_superuser", "full_name", "email"))
+    units = list(Unit.objects.order_by("pk").values())
+    experts = list(Expert.objects.order_by("pk").values())
+    return users, units, experts
+
+
+def test_runs_twice_without_changing_anything(demo):
+    before = snapshot()
+    second = run()
+    assert snapshot() == before  # same rows, same password hashes
+    assert second.count(DEMO_PASSWORD) == demo.count(DEMO_PASSWORD)
+    assert set(User.objects.values_list("username", flat=True)) == EXPECTED
+    assert Unit.objects.count() == len(seed.PROGRAMMES)
+
+
+def test_every_seed_programme_has_a_demo_unit():
+    assert set(DEMO_UNITS) == {spec["code"] for spec in seed.PROGRAMMES}
+
+
+def test_the_table_lists_every_login(demo):
+    for username in EXPECTED:
+        assert username in demo
+    assert DEMO_PASSWORD in demo
+    for user in User.objects.all():
+        assert str(user.get_role_display()) in demo
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.is_active
+
+
+def test_users_have_valid_scopes(demo):
+    for spec in seed.PROGRAMMES:
+        programme = Programme.objects.select_related("authority__region").get(code=spec["code"])
+        assert programme.is_open()  # demo_data opens the demo window
+        authority = programme.authority
+        prefix = spec["code"].split("-")[0]
+
+        applicant = User.objects.get(username=f"{prefix}_applicant")
+        assert applicant.role == Role.APPLICANT and applicant.is_unit_admin
+        unit = applicant.unit
+        assert unit.division.is_within(authority.region), (prefix, unit.division)
+        assert unit.division.parent_id is not None  # a division the registration form offers
+
+        reviewer = User.objects.get(username=f"{prefix}_district")
+        assert reviewer.role == Role.DISTRICT
+        assert reviewer.district.authority_id == authority.pk
+        assert unit.division.is_within(reviewer.district.division)
+        assert District.suggest(authority, unit.division) == reviewer.district
+
+        staff = User.objects.get(username=f"{prefix}_staff")
+        assert staff.role == Role.STAFF and staff.authority_id == authority.pk
+        for user in (applicant, reviewer, staff):
+            assert not user.is_superuser and not user.is_staff
+            user.full_clean()
+
+    expert = User.objects.get(username="expert")
+    assert expert.role == Role.EXPERT and expert.unit is None and expert.district is None and expert.authority is None
+    admin = User.objects.get(username="admin")
+    assert admin.role == Role.ADMIN and admin.is_superuser and admin.is_staff
+
+
+def test_demo_units_have_valid_credit_codes(demo):
+    codes = set()
+    for user in User.objects.filter(role=Role.APPLICANT).select_related("unit__division"):
+        unit = user.unit
+        assert creditcode.is_valid(unit.credit_code), unit.credit_code
+        assert creditcode.problems(unit.credit_code) == []
+        assert unit.credit_code == creditcode.normalise(unit.credit_code)
+        # Positions 3–8 are the division the unit is registered in.
+        assert Division.suggest_for_code(unit.credit_code) == unit.division
+        unit.full_clean()
+        codes.add(unit.credit_code)
+    assert len(codes) == len(seed.PROGRAMMES)
+
+
+def test_demo_users_can_log_in(demo, client):
+    assert client.login(username="suzhou_applicant", password=DEMO_PASSWORD)
+
+
+def test_refuses_to_run_in_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        run()
+    assert not User.objects.exists()
+
+
+def test_every_demo_expert_is_in_the_pool_for_every_seed_field(demo):
+    assert {username for username, *_rest in DEMO_EXPERTS} == EXPERTS
+    fields = {field for spec in seed.PROGRAMMES for field in spec.get("fields", [])}
+    assert fields  # the seeds name their fields
+    for username in EXPERTS:
+        expert = Expert.objects.get(user__username=username)
+        assert expert.active and fields <= set(expert.fields)
+        assert creditcode.problems(expert.affiliation_credit_code) == []
+        assert not Unit.objects.filter(credit_code=expert.affiliation_credit_code).exists()  # no conflict with a demo unit

@@ -1,0 +1,360 @@
+"""Documents and notices: rendering, storage, access, verification, and the outbox under faults.
+
+The Celery tests use a real worker process consuming from the real local Redis (never eager
+mode), against the test database.
+"""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from pypdf import PdfReader
+
+from applications.models import Application
+from portal.celery import app as celery_app
+from portal.models import Notification, Role
+from review import outbox, services
+from review.documents import verification_code
+from review.models import Document, Job
+from tests.factories import UnitFactory, UserFactory
+from tests.review_factories import make_application
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("seeded")
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def pdf_text(document):
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF")
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages), data
+
+
+@pytest.fixture
+def dispatch(settings, monkeypatch):
+    """Eager, in-process dispatch; the test transaction never commits, so run on_commit at once."""
+    monkeypatch.setattr(outbox.transaction, "on_commit", lambda func: func())
+    settings.OUTBOX_DISPATCH = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    celery_app.conf.task_always_eager = True
+    return settings
+
+
+# --- rendering, in-process (the embedded default: no broker) -----------------------------------------
+
+@pytest.mark.django_db
+def test_filing_renders_a_certificate_with_chinese_text(dispatch, client):
+    app = make_application("suzhou-2026", state="approved")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    services.file_applications([app.pk], staff)
+    app.refresh_from_db()
+    document = Document.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    text, data = pdf_text(document)
+    for chinese in (app.name, app.unit.name, app.programme.authority.name, app.certificate_number):
+        assert "".join(chinese.split()) in "".join(text.split()), chinese
+    for member in app.members.all()[:3]:
+        assert member.name in text
+    assert document.sha256 == __import__("hashlib").sha256(data).hexdigest()
+    assert document.size == len(data) and document.version == 1
+    job = document.job
+    assert job.status == Job.Status.DONE and job.attempts == 1
+    # The applicant was told, in the inbox and by e-mail.
+    applicant = app.unit.users.first()
+    note = Notification.objects.filter(recipient=applicant, kind="filed").get()
+    assert app.certificate_number in note.body
+    assert any(app.certificate_number in m.body for m in mail.outbox)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state,kind", [
+    ("district_review", Job.Kind.NOTICE_RECEIVED),
+])
+def test_submission_renders_a_receipt(dispatch, state, kind):
+    app = make_application("weihai-2026", state=state)
+    document = Document.objects.get(application=app, kind=kind)
+    text, _data = pdf_text(document)
+    assert app.name in text and app.unit.name in text
+
+
+@pytest.mark.django_db
+def test_return_and_refusal_notices_carry_the_reason(dispatch):
+    app = make_application("beijing-2026", state="formal_review")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    services.formal_review_decide(app.pk, staff, False, "组建协议缺少成员单位盖章", [])
+    text, _ = pdf_text(Document.objects.get(application=app, kind=Job.Kind.NOTICE_RETURNED))
+    assert "组建协议缺少成员单位盖章" in text
+    app2 = make_application("beijing-2026", state="decision")
+    services.decide([app2.pk], staff, "refuse", reason="攻关任务不够明确")
+    text, _ = pdf_text(Document.objects.get(application=app2, kind=Job.Kind.NOTICE_REFUSED))
+    assert "攻关任务不够明确" in text
+
+
+@pytest.mark.django_db
+def test_every_document_kind_renders_chinese_without_missing_glyphs(dispatch):
+    from review.documents import render_pdf
+
+    app = make_application("zgc-2026", state="approved")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    services.open_publicity(app.programme, [app.pk], staff, starts_on=__import__("datetime").date(2026, 11, 2))
+    batch_doc = Document.objects.get(kind=Job.Kind.PUBLICITY_LIST)
+    text, _ = pdf_text(batch_doc)
+    assert app.name in text
+    job = Job(kind=Job.Kind.APPLICATION_FORM, key="x", application=app)
+    data = render_pdf(outbox.DOCUMENT_TEMPLATES[job.kind], outbox.document_context(job))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert app.name in text and app.unit.name in text
+    assert "\ufffd" not in text
+
+
+@pytest.mark.django_db
+def test_documents_are_private(dispatch, client):
+    app = make_application("suzhou-2026", state="approved")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    services.file_applications([app.pk], staff)
+    document = Document.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    url = reverse("document_download", args=[app.pk, document.pk])
+    client.force_login(app.unit.users.first())
+    assert client.get(url).status_code == 200
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    for outsider in (UserFactory(unit=UnitFactory()), UserFactory(role=Role.EXPERT, unit=None)):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_verification_page_shows_only_public_facts(dispatch, client):
+    app = make_application("suzhou-2026", state="approved")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    services.file_applications([app.pk], staff)
+    app.refresh_from_db()
+    number = app.certificate_number
+    page = client.get(reverse("verify_certificate", args=[number, verification_code(number)]))
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-status="valid"' in body
+    assert app.name in body and app.unit.name in body
+    assert app.unit.credit_code not in body and app.unit.contact_phone not in body
+    for member in app.members.all():
+        assert member.name not in body
+    altered = client.get(reverse("verify_certificate", args=[number, "0" * 16]))
+    assert altered.status_code == 404 and app.name not in altered.content.decode()
+    unknown = client.get(reverse("verify_certificate", args=["NOPE20260001", verification_code("NOPE20260001")]))
+    assert unknown.status_code == 404 and 'data-status="unknown"' in unknown.content.decode()
+    Application.objects.filter(pk=app.pk).update(revoked_on=app.filed_on)
+    revoked = client.get(reverse("verify_certificate", args=[number, verification_code(number)]))
+    assert 'data-status="revoked"' in revoked.content.decode()
+
+
+@pytest.mark.django_db
+def test_same_job_twice_gives_one_document(dispatch):
+    app = make_application("suzhou-2026", state="approved")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    services.file_applications([app.pk], staff)
+    job = Job.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    assert outbox.run(job.pk) == "skipped"
+    assert outbox.run(job.pk) == "skipped"
+    assert Document.objects.filter(job=job).count() == 1
+
+
+@pytest.mark.django_db
+def test_inbox_unread_count_and_mark_read(dispatch, client):
+    app = make_application("weihai-2026", state="district_review")
+    applicant = app.unit.users.first()
+    client.force_login(applicant)
+    page = client.get(reverse("workspace")).content.decode()
+    assert 'id="unread-count"' in page
+    note = Notification.objects.filter(recipient=applicant).first()
+    assert client.get(reverse("notification_open", args=[note.pk])).status_code == 302
+    note.refresh_from_db()
+    assert note.read_at is not None
+    client.post(reverse("inbox_mark_all_read"))
+    assert 'id="unread-count"' not in client.get(reverse("workspace")).content.decode()
+    other = UserFactory(unit=UnitFactory())
+    client.force_login(other)
+    assert client.get(reverse("notification_open", args=[note.pk])).status_code == 404
+
+
+# --- a real worker on the real Redis ------------------------------------------------------------------
+
+class Worker:
+    def __init__(self, queue, media_root):
+        self.queue, self.media_root, self.proc = queue, media_root, None
+
+    def start(self):
+        db = connection.settings_dict
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update({
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "CELERY_BROKER_URL": REDIS, "CELERY_QUEUE": self.queue, "PRIVATE_MEDIA_ROOT": str(self.media_root),
+            "DOCUMENT_FONT_DIR": settings.DOCUMENT_FONT_DIR, "OUTBOX_DISPATCH": "false",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "PYTHONPATH": str(ROOT),
+        })
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", self.queue,
+             "-l", "warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        return self
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def reset_connections():
+    """Forget pooled broker connections, so a changed broker_url takes effect."""
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(settings, tmp_path):
+    """Point this process's Celery at the real Redis on a queue of its own; no eager mode."""
+    import redis
+
+    redis.Redis.from_url(REDIS).ping()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    settings.OUTBOX_DISPATCH = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    old = {k: celery_app.conf[k] for k in keys}
+    celery_app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=queue,
+                           broker_connection_retry=False, broker_connection_max_retries=0)
+    reset_connections()
+    workers = []
+
+    def make_worker():
+        worker = Worker(queue, settings.MEDIA_ROOT).start()
+        workers.append(worker)
+        return worker
+
+    yield make_worker
+    for worker in workers:
+        worker.stop()
+    celery_app.conf.update(old)
+    reset_connections()
+    redis.Redis.from_url(REDIS).delete(queue)
+
+
+def wait_for(predicate, timeout=60, step=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def file_one(state="approved"):
+    app = make_application("suzhou-2026", state=state)
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    return app, staff
+
+
+@pytest.mark.django_db(transaction=True)
+def test_certificate_through_a_real_worker(broker):
+    worker = broker()
+    app, staff = file_one()
+    services.file_applications([app.pk], staff)
+    job = Job.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    assert job.task_id, "handed to the broker on commit"
+    assert wait_for(lambda: Document.objects.filter(job=job).exists()), worker.proc.stderr.read1(4000)
+    document = Document.objects.get(job=job)
+    assert document.task_id == job.task_id
+    text, _ = pdf_text(document)
+    assert app.name in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_during_transition_then_restored(broker):
+    app, staff = file_one()
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    reset_connections()
+    services.file_applications([app.pk], staff)
+    app.refresh_from_db()
+    assert app.state == "filed" and app.certificate_number, "the transition succeeds without the broker"
+    job = Job.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    assert job.status == Job.Status.PENDING and not job.task_id
+    # Redis is back: the periodic sweep delivers it, exactly once, even if swept twice.
+    celery_app.conf.broker_url = REDIS
+    reset_connections()
+    broker()
+    assert outbox.sweep(older_than_seconds=0) >= 1
+    assert wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE)
+    outbox.sweep(older_than_seconds=0)
+    time.sleep(1)
+    assert Document.objects.filter(application=app, kind=Job.Kind.CERTIFICATE).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_task_delivered_twice_gives_one_document(broker):
+    from review.tasks import run_job
+
+    broker()
+    app, staff = file_one()
+    services.file_applications([app.pk], staff)
+    job = Job.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    for _ in range(3):
+        run_job.apply_async(args=[job.pk])
+    assert wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE)
+    time.sleep(2)
+    assert Document.objects.filter(job=job).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_while_rendering(broker, settings):
+    app, staff = file_one()
+    # A long application form keeps the worker busy long enough to kill it mid-render.
+    from applications.models import Member
+
+    Member.objects.bulk_create([Member(application=app, name=f"长表成员单位{i}", unit_type="enterprise", order=100 + i)
+                                for i in range(600)])
+    job = outbox.add_job(Job.Kind.APPLICATION_FORM, f"form-kill-{app.pk}", application=app)
+    first = broker()
+    outbox.enqueue(job.pk)
+
+    def locked():
+        try:
+            with transaction.atomic():
+                Job.objects.select_for_update(nowait=True).get(pk=job.pk)
+            return False
+        except DatabaseError:
+            return True
+
+    assert wait_for(locked, timeout=60, step=0.05), "the worker never started the job"
+    first.kill()
+    job.refresh_from_db()
+    assert job.status == Job.Status.PENDING and not Document.objects.filter(job=job).exists()
+    folder = Path(settings.MEDIA_ROOT) / "documents" / Job.Kind.APPLICATION_FORM
+    visible = [p for p in folder.rglob("*.pdf")] if folder.exists() else []
+    assert visible == [], "no half-written document is ever visible"
+    broker()
+    outbox.sweep(older_than_seconds=0)
+    assert wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, timeout=120)
+    assert Document.objects.filter(job=job).count() == 1
+    assert len(list(folder.rglob("*.pdf"))) == 1

@@ -1,0 +1,300 @@
+"""The staff list and its export: filters, Chinese search, scope, paging, days waited, query counts.
+
+Query counts are pinned: the staff list runs the same number of queries (≤ 20) with 1 and with
+1,000 applications in the database; the application detail page with 10 experts' scores and 20
+timeline entries stays ≤ 20.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from applications.models import Application, Member, Programme
+from portal.models import Role
+from review.filters import ApplicationFilter, staff_queryset
+from review.models import TransitionLog
+from review.workflow import State
+
+from .factories import UserFactory
+from .review_factories import (
+    accept_and_score,
+    admin_user,
+    applicant_user,
+    district_of,
+    district_user,
+    expert_user,
+    make_application,
+    reload,
+    staff_user,
+    unit_in,
+)
+
+
+def listed(response):
+    return [a.pk for a in response.context["page"].object_list]
+
+
+def clone(app, n, **fields):
+    """Cheap copies of an honest application (for volume only): same programme, unit and district."""
+    rows = [Application(programme=app.programme, unit=app.unit, created_by=app.created_by, district=app.district,
+                        name=fields.get("name", f"批量创新联合体{i}"), field=app.field, state=fields.get("state", app.state),
+                        submitted_at=fields.get("submitted_at", app.submitted_at)) for i in range(n)]
+    created = Application.objects.bulk_create(rows)
+    Member.objects.bulk_create([Member(application=a, name=f"成员{a.pk}", unit_type="enterprise") for a in created])
+    TransitionLog.objects.bulk_create([
+        TransitionLog(application=a, transition="submit", actor=app.created_by, actor_role=Role.APPLICANT,
+                      source=State.DRAFT, target=a.state) for a in created])
+    return created
+
+
+@pytest.fixture
+def weihai(seeded):
+    return make_application("weihai-2026", state=State.FORMAL_REVIEW, name="威海海洋生物医药创新联合体")
+
+
+@pytest.fixture
+def staff(weihai):
+    return staff_user(weihai.programme.authority)
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+def test_anonymous_is_sent_to_login(client, seeded):
+    for url in (reverse("staff_list"), reverse("staff_export")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ["applicant", "expert"])
+def test_applicants_and_experts_may_not_see_the_list(client, weihai, role):
+    user = weihai.created_by if role == "applicant" else expert_user()
+    client.force_login(user)
+    assert client.get(reverse("staff_list")).status_code == 403
+    assert client.get(reverse("staff_export")).status_code == 403
+
+
+def test_each_role_sees_its_own_scope(client, weihai, staff):
+    other_district = make_application("weihai-2026", state=State.DISTRICT_REVIEW,
+                                      unit=unit_in("weihai-2026", division="371003"))
+    zgc = make_application("zgc-2026", state=State.DECISION)
+    make_application("weihai-2026")  # a draft: on nobody's list
+    client.force_login(staff)
+    assert sorted(listed(client.get(reverse("staff_list")))) == sorted([weihai.pk, other_district.pk])
+    client.force_login(district_user(weihai.district))
+    assert listed(client.get(reverse("staff_list"))) == [weihai.pk]
+    client.force_login(district_user(other_district.district))
+    assert listed(client.get(reverse("staff_list"))) == [other_district.pk]
+    client.force_login(staff_user(zgc.programme.authority))
+    assert listed(client.get(reverse("staff_list"))) == [zgc.pk]
+    client.force_login(admin_user())
+    assert sorted(listed(client.get(reverse("staff_list")))) == sorted([weihai.pk, other_district.pk, zgc.pk])
+
+
+def test_filter_choices_are_scoped(client, weihai, staff):
+    client.force_login(staff)
+    form = client.get(reverse("staff_list")).context["filter"].form
+    assert [p.code for p in form.fields["programme"].queryset] == ["weihai-2026"]
+    assert {d.authority_id for d in form.fields["district"].queryset} == {weihai.programme.authority_id}
+    client.force_login(district_user(weihai.district))
+    form = client.get(reverse("staff_list")).context["filter"].form
+    assert list(form.fields["district"].queryset) == [weihai.district]
+
+
+# --- search and filters ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["海洋生物", "威海海洋生物医药创新联合体", "测试科技", "CODE", "code-lower", "fullwidth"])
+def test_search_by_name_unit_or_credit_code(client, weihai, staff, q):
+    other = make_application("weihai-2026", state=State.FORMAL_REVIEW, name="威海智能装备创新联合体")
+    code = weihai.unit.credit_code
+    q = {"CODE": code[-7:], "code-lower": code[-6:].lower(),
+         "fullwidth": "".join(chr(ord(c) + 0xFEE0) for c in code[-7:])}.get(q, q)
+    if q == "测试科技":  # a lead unit name fragment matches both (same factory naming)
+        weihai.unit.name = "威海蓝海测试科技有限公司"
+        weihai.unit.save()
+        q = "蓝海测试"
+    client.force_login(staff)
+    assert listed(client.get(reverse("staff_list"), {"q": q})) == [weihai.pk]
+    assert other.pk in listed(client.get(reverse("staff_list"), {"q": "智能装备"}))
+
+
+def test_filters(client, weihai, staff):
+    other_district = make_application("weihai-2026", state=State.DISTRICT_REVIEW, field="海洋装备",
+                                      unit=unit_in("weihai-2026", division="371003"))
+    old = make_application("weihai-2026", state=State.EXPERT_PENDING)
+    Application.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=40))
+    client.force_login(staff)
+
+    def get(**params):
+        return sorted(listed(client.get(reverse("staff_list"), params)))
+
+    assert get(state=State.DISTRICT_REVIEW) == [other_district.pk]
+    assert get(state=State.FORMAL_REVIEW) == [weihai.pk]
+    assert get(field="海洋") == [other_district.pk]
+    assert get(district=other_district.district_id) == [other_district.pk]
+    assert get(programme=weihai.programme_id) == sorted([weihai.pk, other_district.pk, old.pk])
+    today = timezone.localdate()
+    assert get(submitted_to=(today - datetime.timedelta(days=30)).isoformat()) == [old.pk]
+    assert get(submitted_from=(today - datetime.timedelta(days=1)).isoformat()) == sorted([weihai.pk,
+                                                                                           other_district.pk])
+    assert get(submitted_from=today.isoformat(), state=State.FORMAL_REVIEW, q="海洋生物") == [weihai.pk]
+    response = client.get(reverse("staff_list"), {"submitted_from": "not a date"})
+    assert response.status_code == 200 and listed(response) == []
+
+
+def test_pagination_keeps_the_filters(client, weihai, staff):
+    clone(weihai, 30)
+    client.force_login(staff)
+    response = client.get(reverse("staff_list"), {"state": State.FORMAL_REVIEW})
+    assert len(listed(response)) == 25 and response.context["page"].paginator.count == 31
+    assert "state=formal_review&amp;page=2" in response.content.decode()
+    response = client.get(reverse("staff_list"), {"state": State.FORMAL_REVIEW, "page": 2})
+    assert len(listed(response)) == 6
+
+
+def test_days_waited_since_the_last_transition(client, weihai, staff):
+    TransitionLog.objects.filter(application=weihai).update(at=timezone.now() - datetime.timedelta(days=12))
+    newer = make_application("weihai-2026", state=State.FORMAL_REVIEW)
+    TransitionLog.objects.filter(application=newer).update(at=timezone.now() - datetime.timedelta(days=2))
+    TransitionLog.objects.filter(application=newer, transition="submit").update(
+        at=timezone.now() - datetime.timedelta(days=50))
+    client.force_login(staff)
+    response = client.get(reverse("staff_list"))
+    rows = {a.pk: a.days_waited for a in response.context["page"]}
+    assert rows == {weihai.pk: 12, newer.pk: 2}
+    assert listed(response) == [weihai.pk, newer.pk]  # waiting longest first
+    assert listed(client.get(reverse("staff_list"), {"o": "-waiting"})) == [newer.pk, weihai.pk]
+    html = response.content.decode()
+    assert reverse("formal_review", args=[weihai.pk]) in html
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+def rows_of(response):
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_export_matches_the_filter(client, weihai, staff):
+    other = make_application("weihai-2026", state=State.DISTRICT_REVIEW, name="威海智能装备创新联合体")
+    clone(weihai, 3, state=State.EXPERT_PENDING)
+    client.force_login(staff)
+    params = {"state": State.FORMAL_REVIEW, "q": "海洋"}
+    response = client.get(reverse("staff_export"), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and ".xlsx" in disposition and "applications-" in disposition
+    rows = rows_of(response)
+    assert rows[0] == ["Consortium name", "Lead unit", "Credit code", "Programme", "District office", "Field",
+                       "State", "Submitted at", "Days waited"]
+    app = reload(weihai)
+    assert len(rows) == 2
+    assert rows[1][:7] + rows[1][8:] == [app.name, app.unit.name, app.unit.credit_code, app.programme.title,
+                                         app.district.name, app.field, "awaiting formal review", 0]
+    submitted = timezone.localtime(app.submitted_at).replace(tzinfo=None)  # Beijing time in the sheet
+    assert abs((rows[1][7] - submitted).total_seconds()) < 1
+    # the whole (unfiltered) list: same rows and order as the page
+    rows = rows_of(client.get(reverse("staff_export")))
+    page_names = [a.name for a in client.get(reverse("staff_list")).context["page"]]
+    assert [r[0] for r in rows[1:]] == page_names and other.name in page_names and len(rows) == 6
+
+
+def test_export_headers_in_chinese(client, weihai, staff):
+    client.force_login(staff)
+    response = client.get(reverse("staff_export"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert len(rows_of(response)) == 2
+
+
+def test_export_of_an_empty_filter_is_a_header_row(client, weihai, staff):
+    client.force_login(staff)
+    assert len(rows_of(client.get(reverse("staff_export"), {"q": "不存在的名称"}))) == 1
+
+
+def test_filterset_and_queryset_agree(rf, weihai, staff):
+    request = rf.get("/", {"state": State.FORMAL_REVIEW})
+    request.user = staff
+    filterset = ApplicationFilter(request.GET, queryset=staff_queryset(staff), request=request)
+    assert [a.pk for a in filterset.qs] == [weihai.pk]
+
+
+# --- query counts ---------------------------------------------------------------------------------
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"state": State.FORMAL_REVIEW, "q": "创新", "o": "-submitted"}])
+def test_staff_list_queries_do_not_grow_with_rows(client, weihai, staff, params, django_assert_max_num_queries):
+    client.force_login(staff)
+    one = count_queries(client, reverse("staff_list"), params)
+    clone(weihai, 999)
+    assert Application.objects.count() == 1000
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("staff_list"), params)
+    assert len(response.context["page"].object_list) == 25
+    assert count_queries(client, reverse("staff_list"), params) == one
+
+
+def test_export_queries_do_not_grow_with_rows(client, weihai, staff):
+    client.force_login(staff)
+    one = count_queries(client, reverse("staff_export"))
+    clone(weihai, 200)
+    assert count_queries(client, reverse("staff_export")) == one <= 20
+
+
+def test_dashboard_queries_do_not_grow_with_rows(weihai, staff, django_assert_max_num_queries):
+    from review.views.staff import dashboard_context
+
+    with django_assert_max_num_queries(4):  # counts, queue, objections (+ the queue's total when it is full)
+        dashboard_context(staff)
+    clone(weihai, 300)
+    with django_assert_max_num_queries(4):
+        context = dashboard_context(staff)
+    assert len(context["queue"]) == 20 and context["queue_total"] == 301
+
+
+def test_formal_review_page_queries_are_bounded(client, seeded, django_assert_max_num_queries):
+    app = make_application("beijing-2026", state=State.FORMAL_REVIEW, members=30)
+    client.force_login(staff_user(app.programme.authority))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("formal_review", args=[app.pk]))
+    assert response.status_code == 200
+
+
+def test_application_detail_with_ten_scores_and_twenty_log_entries(client, seeded, django_assert_max_num_queries):
+    app = make_application("beijing-2026", state=State.EXPERT_REVIEW, experts=10)
+    accept_and_score(app)
+    assert app.assignments.filter(status="submitted").count() == 10
+    staff = staff_user(app.programme.authority)
+    for i in range(20 - app.log.count()):
+        TransitionLog.objects.create(application=app, transition="return_for_revision", actor=staff,
+                                     actor_role=Role.STAFF, source=State.EXPERT_REVIEW, target=State.EXPERT_REVIEW,
+                                     reason=f"记录{i}")
+    assert app.log.count() == 20
+    url = reverse("application_detail", args=[app.pk])
+    for user in (staff, app.created_by):
+        client.force_login(user)
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
+
+
+def test_other_authority_staff_and_district_get_nothing(client, weihai):
+    zgc_staff = UserFactory(role=Role.STAFF, unit=None,
+                            authority=Programme.objects.get(code="zgc-2026").authority)
+    client.force_login(zgc_staff)
+    assert listed(client.get(reverse("staff_list"))) == []
+    assert len(rows_of(client.get(reverse("staff_export")))) == 1
+    client.force_login(district_user(district_of("weihai-2026", other=True), new=True))
+    assert listed(client.get(reverse("staff_list"))) == []
+    client.force_login(applicant_user(unit_in("weihai-2026")))
+    assert client.get(reverse("staff_list")).status_code == 403

@@ -1,0 +1,7 @@
+"""docs/workflow.md is generated from review/workflow.py and the seeds; it must be current."""
+
+from django.core.management import call_command
+
+
+def test_workflow_docs_are_current():
+    call_command("workflow_docs", "--check")
