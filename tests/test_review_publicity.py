@@ -487,3 +487,21 @@ def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_m
     decision_apps += [make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
                       for _i in range(2)]
     assert _queries(client, reverse("decision_batch")) == one <= 20
+
+
+def test_a_batch_is_closed_only_when_none_of_its_applications_is_left_in_publicity(seeded):
+    first = make_application("weihai-2026", state=State.APPROVED)
+    second = make_application("weihai-2026", state=State.APPROVED)
+    staff = staff_user(first.programme.authority)
+    batch, _period = services.open_publicity(first.programme, [first.pk, second.pk], staff,
+                                            starts_on=TODAY() - datetime.timedelta(days=40))
+    assert batch.ends_on < TODAY()
+
+    services.file_applications([first.pk], staff)
+    batch.refresh_from_db()
+    assert batch.filed_at is None  # the second still waits in publicity
+
+    services.file_applications([second.pk], staff)
+    batch.refresh_from_db()
+    assert batch.filed_at is not None
+    assert {a.state for a in Application.objects.filter(pk__in=[first.pk, second.pk])} == {State.FILED}
