@@ -203,6 +203,8 @@ def application_detail(request, pk):
         **timeline_context(application, request.user),
         "actions": next_actions(application, request.user),
         "documents": list(application.documents.all()),
+        "agreements": (list(application.filing_agreements.all())
+                       if request.user.role in (Role.APPLICANT, Role.STAFF) else []),
         "application": application,
         "results": results,
         "blocking": sum(1 for r in results if r.blocks),

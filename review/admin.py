@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Expert, ExpertRelation, HolidayDay, TransitionLog
+from .models import Expert, ExpertRelation, FilingAgreement, HolidayDay, TransitionLog
 
 
 class RelationInline(admin.TabularInline):
@@ -37,6 +37,25 @@ class TransitionLogAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FilingAgreement)
+class FilingAgreementAdmin(admin.ModelAdmin):
+    """Agreements with targets are evidence: viewable here, never edited or deleted."""
+
+    list_display = ["application", "name", "signed_on", "uploaded_by", "uploaded_at"]
+    search_fields = ["application__name", "name", "sha256"]
+    list_select_related = ["application", "uploaded_by"]
+    readonly_fields = ["application", "file", "name", "sha256", "signed_on", "note", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

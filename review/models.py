@@ -67,6 +67,29 @@ class DistrictOpinion(models.Model):
         ordering = ["at"]
 
 
+class FilingAgreement(models.Model):
+    """The agreement with targets signed after admission (中关村: 签订协议，明确绩效目标).
+
+    Where the programme's filing stage has ``agreement``, staff upload the signed agreement before
+    filing.  A replaced agreement is kept: the newest row is the one in force.
+    """
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
+                                    related_name="filing_agreements")
+    file = models.FileField(upload_to=review_file_path)
+    name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    signed_on = models.DateField(_("signed on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("agreement with targets")
+        verbose_name_plural = _("agreements with targets")
+
+
 class PeerOpinion(models.Model):
     """同行评议意见 (Weihai): by an expert of 副高 or above in the same or a near discipline."""
 

@@ -32,6 +32,7 @@ from .models import (
     DistrictOpinion,
     Expert,
     ExpertDraw,
+    FilingAgreement,
     FormalReview,
     Meeting,
     Objection,
@@ -52,6 +53,7 @@ CONDITION_MESSAGES = {
         "At least %(n)d peer opinions by experts of associate senior title (副高) or above are needed.") % {
         "n": workflow.stage_params(app, "district_review").get("peer_opinions_min", 0)},
     "recommendation_letter_present": lambda app: _("The recommendation letter (推荐函) must be uploaded."),
+    "agreement_signed": lambda app: _("The signed agreement with targets must be uploaded before filing."),
     "experts_done": lambda app: _("Every expert who accepted must submit scores first (and at least one must)."),
     "has_assignments": lambda app: _("Draw experts first."),
     "route_has_publicity": lambda app: _("This programme's route has no publicity."),
@@ -120,9 +122,9 @@ def _stored(data, name):
     return ContentFile(data, name=name)
 
 
-def _check_pdf(uploaded):
+def _check_pdf(uploaded, label=None):
     class _Req:
-        name = _("letter")
+        name = label or _("letter")
         allow_images = False
         max_mb = 20
 
@@ -557,6 +559,28 @@ def file_applications(application_ids, user, ip=None, today=None):
                            f"filing_announcement:{done[0].programme_id}:{today.isoformat()}:{ids[0]}-{ids[-1]}:{len(ids)}",
                            payload={"applications": ids, "programme": done[0].programme_id})
     return done
+
+
+def store_filing_agreement(application_id, user, upload, signed_on, note=""):
+    """Staff upload the signed agreement with targets of an approved application (kept with its versions)."""
+    application = _load(application_id)
+    if not workflow.is_staff_of(application, user):
+        raise ActionRefused(_("You are not allowed to do this for this application."))
+    if not workflow.stage_params(application, "filing").get("agreement"):
+        raise ActionRefused(_("This programme's filing needs no agreement."))
+    if application.state not in (State.APPROVED, State.PUBLICITY):
+        raise ActionRefused(_("The agreement is uploaded after approval and before filing."))
+    if signed_on > timezone.localdate():
+        raise ActionRefused(_("The signing date cannot be in the future."))
+    try:
+        checked = _check_pdf(upload, label=_("agreement with targets"))
+    except UploadRejected as error:
+        raise ActionRefused(str(error)) from None
+    row = FilingAgreement(application=application, name=checked.original_name, sha256=sha256_of(checked.data),
+                          signed_on=signed_on, note=note, uploaded_by=user)
+    row.file.save("agreement.bin", _stored(checked.data, "agreement.bin"), save=False)
+    row.save()
+    return row
 
 
 def close_finished_batches(application_ids):

@@ -21,6 +21,9 @@ urlpatterns = [
     path("staff/objections/<int:objection_id>/", staff.objection_finding, name="objection_finding"),
     path("staff/objections/<int:objection_id>/letter/", staff.objection_letter, name="objection_letter"),
     path("staff/filing/", staff.filing, name="filing"),
+    path("review/<int:pk>/agreement/", staff.filing_agreement, name="filing_agreement"),
+    path("review/<int:pk>/agreement/<int:agreement_id>/", staff.filing_agreement_download,
+         name="filing_agreement_download"),
     # experts
     path("review/<int:pk>/experts/", experts.expert_organise, name="expert_organise"),
     path("review/<int:pk>/visits/<int:visit_id>/", experts.visit_attachment, name="visit_attachment"),

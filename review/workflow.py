@@ -245,6 +245,13 @@ def publicity_over_without_pending_objection(application) -> bool:
     return not entry.objections.filter(finding="pending").exists()
 
 
+def agreement_signed(application) -> bool:
+    """中关村 管理办法: an admitted platform signs an agreement with its targets before it is filed."""
+    if not stage_params(application, "filing").get("agreement"):
+        return True
+    return application.filing_agreements.exists()
+
+
 class ApplicationWorkflow(models.Model):
     """Abstract model holding the state field and the transitions."""
 
@@ -328,9 +335,9 @@ class ApplicationWorkflow(models.Model):
 
     # 备案 — after the period with no pending objection, or directly where there is no publicity.
     @transition(field=state, source=State.PUBLICITY, target=State.FILED,
-                conditions=[publicity_over_without_pending_objection], permission=is_staff_of,
+                conditions=[publicity_over_without_pending_objection, agreement_signed], permission=is_staff_of,
                 custom={"label": _("file"), "role": "staff"})
-    @transition(field=state, source=State.APPROVED, target=State.FILED, conditions=[route_skips_publicity],
+    @transition(field=state, source=State.APPROVED, target=State.FILED, conditions=[route_skips_publicity, agreement_signed],
                 permission=is_staff_of, custom={"label": _("file"), "role": "staff"})
     def file(self, **kwargs):
         pass

@@ -236,10 +236,17 @@ def step(app, target=None, experts=3, publicity_start=None, today=None):
             publicity_start = timezone.localdate() - datetime.timedelta(days=30 if target == State.FILED else 0)
         services.open_publicity(app.programme, [app.pk], staff, publicity_start)
     elif state in (State.APPROVED, State.PUBLICITY):
+        sign_agreement(app, staff)
         services.file_applications([app.pk], staff, today=today)
     else:
         raise ValueError(f"nothing moves an application forward from {state}")
     return reload(app)
+
+
+def sign_agreement(app, staff):
+    """Where the programme's filing needs it (中关村), staff upload the signed agreement with targets."""
+    if workflow.stage_params(app, "filing").get("agreement") and not app.filing_agreements.exists():
+        services.store_filing_agreement(app.pk, staff, pdf_upload("协议书.pdf"), timezone.localdate())
 
 
 def advance(app, state, **options):

@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications.models import Application
+from applications.models import Application, Programme
 from applications.services import ActionRefused
 from review import services
 from review.models import Decision, Meeting, Objection, TransitionLog
@@ -505,3 +506,68 @@ def test_a_batch_is_closed_only_when_none_of_its_applications_is_left_in_publici
     batch.refresh_from_db()
     assert batch.filed_at is not None
     assert {a.state for a in Application.objects.filter(pk__in=[first.pk, second.pk])} == {State.FILED}
+
+
+# --- 中关村: the agreement with targets before filing -------------------------------------------
+
+def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(client, seeded):
+    app = in_publicity(-30, code="zgc-2026")
+    staff = staff_user(app.programme.authority)
+    client.force_login(staff)
+    page = client.get(reverse("filing")).content.decode()
+    upload_url = reverse("filing_agreement", args=[app.pk])
+    assert "The signed agreement with targets has not been uploaded." in page and upload_url in page
+    assert f'name="ids" value="{app.pk}"' not in page
+
+    form = client.get(upload_url).content.decode()
+    assert 'id="agreement-targets"' in form and "发明专利" in form  # the application's yearly targets
+    # A bad file or a future date is refused with the reason, and nothing is stored.
+    bad = SimpleUploadedFile("协议.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post(upload_url, {"file": bad, "signed_on": TODAY().isoformat()})
+    assert response.status_code == 200 and not app.filing_agreements.exists()
+    response = client.post(upload_url, {"file": pdf_upload("协议.pdf"),
+                                        "signed_on": (TODAY() + datetime.timedelta(days=3)).isoformat()})
+    assert "The signing date cannot be in the future." in response.content.decode()
+    assert not app.filing_agreements.exists()
+
+    response = client.post(upload_url, {"file": pdf_upload("协议.pdf"), "signed_on": TODAY().isoformat(),
+                                        "note": "管委会与牵头单位签署"})
+    assert response.status_code == 302 and response.url == reverse("filing")
+    agreement = app.filing_agreements.get()
+    assert agreement.name == "协议.pdf" and len(agreement.sha256) == 64
+    # A replacement keeps the earlier version.
+    client.post(upload_url, {"file": pdf_upload("协议-盖章版.pdf"), "signed_on": TODAY().isoformat()})
+    assert app.filing_agreements.count() == 2 and app.filing_agreements.first().name == "协议-盖章版.pdf"
+
+    page = client.get(reverse("filing")).content.decode()
+    assert f'name="ids" value="{app.pk}"' in page
+    assert client.post(reverse("filing"), {"ids": [app.pk], "confirm": "1"}).status_code == 302
+    app.refresh_from_db()
+    assert app.state == State.FILED
+    # After filing the page still shows the agreements but takes no new upload.
+    assert 'id="agreement-form"' not in client.get(upload_url).content.decode()
+
+
+def test_the_agreement_is_served_to_the_applicant_and_the_staff_only(client, seeded):
+    app = make_application("zgc-2026", state=State.FILED)
+    agreement = app.filing_agreements.get()
+    url = reverse("filing_agreement_download", args=[app.pk, agreement.pk])
+    client.force_login(app.created_by)
+    assert url in client.get(reverse("application_detail", args=[app.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(staff_user(app.programme.authority))
+    assert client.get(url).status_code == 200
+    other_unit = make_application("zgc-2026", state=State.DRAFT)
+    for user in (other_unit.created_by, district_user(app.district),
+                 staff_user(Programme.objects.get(code="weihai-2026").authority)):
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user
+        assert client.get(reverse("filing_agreement", args=[app.pk])).status_code in (403, 404), user
+    # A programme whose filing needs no agreement has no agreement page.
+    weihai = make_application("weihai-2026", state=State.APPROVED)
+    client.force_login(staff_user(weihai.programme.authority))
+    assert client.get(reverse("filing_agreement", args=[weihai.pk])).status_code == 404
+    with pytest.raises(ActionRefused, match="needs no agreement"):
+        services.store_filing_agreement(weihai.pk, staff_user(weihai.programme.authority), pdf_upload(), TODAY())

@@ -279,6 +279,11 @@ def test_zgc_route(seeded):
         services.file_applications([app.pk], staff)
     services.record_finding(objection.pk, staff, Objection.Finding.DISMISSED, "经核查，异议不成立。")
     assert reload(app).state == State.PUBLICITY
+    # Admitted: the agreement with targets is signed before the platform is filed.
+    with pytest.raises(ActionRefused, match="agreement with targets must be uploaded"):
+        services.file_applications([app.pk], staff)
+    assert reload(app).state == State.PUBLICITY
+    services.store_filing_agreement(app.pk, staff, pdf_upload("协议书.pdf"), TODAY())
     services.file_applications([app.pk], staff)
     app = reload(app)
     assert app.state == State.FILED and app.certificate_number == certificate(app)

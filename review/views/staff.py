@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,15 @@ from review.filters import (
     staff_queryset,
     with_waiting,
 )
-from review.models import Assignment, Decision, FormalReview, Objection, PublicityBatch, PublicityEntry
+from review.models import (
+    Assignment,
+    Decision,
+    FilingAgreement,
+    FormalReview,
+    Objection,
+    PublicityBatch,
+    PublicityEntry,
+)
 from review.workflow import State
 
 # --- staff list, export, formal review, dashboards ------------------------------------------------
@@ -613,15 +621,17 @@ def filing_obstacle(application, today):
     Mirrors the conditions of the ``file`` transition in review.workflow, with the dates and counts.
     ``application.publicity_entries`` is prefetched newest first, each with ``batch`` and ``pending``.
     """
+    reasons = []
+    if application.needs_agreement:
+        reasons.append(_("The signed agreement with targets has not been uploaded."))
     if application.state == State.APPROVED:
         if workflow.route_has_publicity(application):
-            return _("Publicity has not been opened for it yet.")
-        return None
+            reasons.insert(0, _("Publicity has not been opened for it yet."))
+        return " ".join(reasons) or None
     entries = list(application.publicity_entries.all())
     if not entries:
         return _("It is in no publicity batch.")
     entry = entries[0]
-    reasons = []
     if entry.batch.starts_on > today:
         reasons.append(_("The publicity period starts on %(start)s and ends on %(end)s.") % {
             "start": entry.batch.starts_on.isoformat(), "end": entry.batch.ends_on.isoformat()})
@@ -659,9 +669,12 @@ def filing(request):
     candidates = (visible.filter(state__in=[State.APPROVED, State.PUBLICITY])
                   .select_related("programme", "unit", "district")
                   .prefetch_related(Prefetch("publicity_entries", queryset=entries))
+                  .annotate(has_agreement=Exists(FilingAgreement.objects.filter(application=OuterRef("pk"))))
                   .order_by("programme_id", "name", "pk"))
     ready, waiting = [], []
     for application in candidates:
+        application.needs_agreement = (bool(workflow.stage_params(application, "filing").get("agreement"))
+                                       and not application.has_agreement)
         obstacle = filing_obstacle(application, today)
         if obstacle:
             waiting.append((application, obstacle))
@@ -676,3 +689,50 @@ def filing(request):
         "waiting": Paginator(waiting, 50).get_page(request.GET.get("wpage")),
         "just_filed": just_filed, "selected": selected, "today": today,
     })
+
+
+class AgreementForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Signed agreement with targets (PDF)"))
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_agreement(request, pk):
+    """中关村: the agreement with targets, signed after admission, uploaded by staff before filing."""
+    _require_staff(request)
+    application = get_object_or_404(visible_applications(request.user).select_related("programme", "unit"), pk=pk)
+    if not workflow.is_staff_of(application, request.user):
+        raise Http404
+    if not workflow.stage_params(application, "filing").get("agreement"):
+        raise Http404
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.store_filing_agreement(application.pk, request.user, form.cleaned_data["file"],
+                                            form.cleaned_data["signed_on"], form.cleaned_data["note"])
+        except ActionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The agreement with targets of “%(name)s” is stored.") % {"name": application})
+            return redirect("filing")
+    return render(request, "review/staff/agreement.html", {
+        "application": application, "form": form,
+        "targets": application.targets.all(),
+        "agreements": application.filing_agreements.select_related("uploaded_by"),
+        "can_upload": application.state in (State.APPROVED, State.PUBLICITY),
+    })
+
+
+@login_required
+def filing_agreement_download(request, pk, agreement_id):
+    """The agreement, for the applicant unit and the programme staff only."""
+    application = get_object_or_404(visible_applications(request.user).select_related("programme__authority"), pk=pk)
+    if not (workflow.is_applicant_of(application, request.user) or workflow.is_staff_of(application, request.user)):
+        raise Http404
+    agreement = get_object_or_404(FilingAgreement, pk=agreement_id, application=application)
+    response = FileResponse(agreement.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=agreement.name or "agreement.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
