@@ -108,13 +108,18 @@ class PeerOpinion(models.Model):
     opinion = models.TextField(_("opinion"))
     date = models.DateField(_("date"))
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A mistaken entry is withdrawn, not deleted: it stays on record with who, when and why.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["date", "id"]
 
     @property
     def qualifies(self):
-        return self.title_level in (self.TitleLevel.SENIOR, self.TitleLevel.ASSOCIATE)
+        return self.withdrawn_at is None and self.title_level in (self.TitleLevel.SENIOR, self.TitleLevel.ASSOCIATE)
 
 
 class FormalReview(models.Model):

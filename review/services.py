@@ -149,6 +149,23 @@ def add_peer_opinion(application, user, **data):
     return PeerOpinion.objects.create(application=application, added_by=user, **data)
 
 
+def withdraw_peer_opinion(application, user, opinion_id, reason):
+    """Withdraw a mistaken peer opinion during the district review; it stays on record and stops counting."""
+    if not (workflow.is_district_reviewer_of(application, user) and application.state == State.DISTRICT_REVIEW):
+        raise ActionRefused(_("Only the district office can withdraw peer opinions during its review."))
+    if not reason.strip():
+        raise ActionRefused(_("Please give the reason for withdrawing the peer opinion."))
+    with transaction.atomic():
+        opinion = PeerOpinion.objects.select_for_update().filter(application=application, pk=opinion_id).first()
+        if opinion is None:
+            raise ActionRefused(_("This peer opinion does not exist."))
+        if opinion.withdrawn_at is not None:
+            raise ActionRefused(_("This peer opinion has already been withdrawn."))
+        opinion.withdrawn_at, opinion.withdrawn_by, opinion.withdrawn_reason = timezone.now(), user, reason.strip()[:200]
+        opinion.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    return opinion
+
+
 def district_decide(application_id, user, decision, opinion, letter=None, ip=None):
     if not opinion.strip():
         raise ActionRefused(_("Please write the opinion (for a return: the reason)."))

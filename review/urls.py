@@ -9,6 +9,8 @@ urlpatterns = [
     # district office
     path("review/<int:pk>/district/", district.district_review, name="district_review"),
     path("review/<int:pk>/district/peer/", district.peer_opinion_add, name="peer_opinion_add"),
+    path("review/<int:pk>/district/peer/<int:opinion_id>/withdraw/", district.peer_opinion_withdraw,
+         name="peer_opinion_withdraw"),
     path("review/<int:pk>/district/letter/<int:opinion_id>/", district.letter_download, name="district_letter"),
     # programme staff
     path("staff/applications/", staff.staff_list, name="staff_list"),

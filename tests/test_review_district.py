@@ -230,6 +230,61 @@ def test_peer_opinions_only_during_the_district_review(client, seeded):
     assert PeerOpinion.objects.count() == 3
 
 
+def test_a_mistaken_peer_opinion_is_withdrawn_on_record_and_stops_counting(client, seeded):
+    application, _user = weihai()
+    reviewer = district_reviewer(application)
+    first, _second, _third = (peer(application, reviewer, level) for level in ("senior", "senior", "associate"))
+    client.force_login(reviewer)
+    url = reverse("peer_opinion_withdraw", args=[application.pk, first.pk])
+    page = client.get(reverse("district_review", args=[application.pk]), **EN).content.decode()
+    assert url in page and "3 of 3 qualifying opinions" in page
+
+    # A reason is required; GET does nothing.
+    assert client.get(url).status_code == 405
+    page = client.post(url, {"reason": "  "}, follow=True, **EN).content.decode()
+    assert "Please give the reason" in page
+    first.refresh_from_db()
+    assert first.withdrawn_at is None
+
+    page = client.post(url, {"reason": "专家姓名录入错误"}, follow=True, **EN).content.decode()
+    first.refresh_from_db()
+    assert first.withdrawn_at is not None and first.withdrawn_by == reviewer
+    assert first.withdrawn_reason == "专家姓名录入错误" and not first.qualifies
+    assert "is withdrawn" in page and "2 of 3 qualifying opinions" in page and 'data-withdrawn="1"' in page
+    assert PeerOpinion.objects.filter(pk=first.pk).exists()  # kept on record
+    assert "already been withdrawn" in client.post(url, {"reason": "x"}, follow=True, **EN).content.decode()
+
+    # Recommending now needs a third qualifying opinion again.
+    decide(client, application, "recommend")
+    application.refresh_from_db()
+    assert application.state == "district_review"
+    peer(application, reviewer, "associate")
+    decide(client, application, "recommend")
+    application.refresh_from_db()
+    assert application.state == "formal_review"
+    # After the district stage nobody withdraws anything.
+    second_url = reverse("peer_opinion_withdraw", args=[application.pk, _second.pk])
+    page = client.post(second_url, {"reason": "晚了"}, follow=True, **EN).content.decode()
+    assert "Only the district office can withdraw peer opinions during its review" in page
+    _second.refresh_from_db()
+    assert _second.withdrawn_at is None
+
+
+def test_only_the_applications_district_reviewer_withdraws_a_peer_opinion(client, seeded):
+    application, user = weihai()
+    reviewer = district_reviewer(application)
+    opinion = peer(application, reviewer, "senior")
+    url = reverse("peer_opinion_withdraw", args=[application.pk, opinion.pk])
+    other_district = District.objects.exclude(pk=application.district_id).filter(
+        authority=application.programme.authority).first()
+    for intruder in (user, staff_of(application),
+                     UserFactory(role=Role.DISTRICT, district=other_district, unit=None)):
+        client.force_login(intruder)
+        assert client.post(url, {"reason": "x"}).status_code == 404
+    opinion.refresh_from_db()
+    assert opinion.withdrawn_at is None
+
+
 # --- decisions -----------------------------------------------------------------------------------------
 
 def test_confirmation_and_opinion_are_required(client, seeded):

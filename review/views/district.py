@@ -108,6 +108,7 @@ def _page(request, application, form=None, peer_form=None, status=200):
         "show_peer": bool(peer_min) or bool(peer_opinions),
         "peer_opinions": peer_opinions,
         "peer_qualifying": sum(1 for o in peer_opinions if o.qualifies),
+        "peer_withdrawn": sum(1 for o in peer_opinions if o.withdrawn_at),
         "peer_form": peer_form if peer_form is not None else PeerOpinionForm(
             initial={"date": timezone.localdate()}),
         "versions": versions,
@@ -162,6 +163,20 @@ def peer_opinion_add(request, pk):
         messages.warning(request, _("The peer opinion of %(name)s is added, but it does not count towards the "
                                     "required number: only experts of associate senior title (副高) or above "
                                     "count.") % {"name": opinion.expert_name})
+    return redirect(reverse("district_review", args=[application.pk]) + "#peer-opinions")
+
+
+@login_required
+@require_POST
+def peer_opinion_withdraw(request, pk, opinion_id):
+    application = _reviewable(request, pk)
+    try:
+        opinion = services.withdraw_peer_opinion(application, request.user, opinion_id, request.POST.get("reason", ""))
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The peer opinion of %(name)s is withdrawn; it stays on record and no longer "
+                                    "counts.") % {"name": opinion.expert_name})
     return redirect(reverse("district_review", args=[application.pk]) + "#peer-opinions")
 
 
