@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -197,7 +198,10 @@ def application_detail(request, pk):
         slot = by_req.get(req.pk)
         slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
     results = evaluate(application)
+    from review.documents import verification_code
     from review.views.applicant import timeline_context
+
+    number = application.certificate_number
 
     return render(request, "applications/detail.html", {
         **timeline_context(application, request.user),
@@ -212,6 +216,7 @@ def application_detail(request, pk):
         "slots": slots,
         "versions": sorted(application.versions.all(), key=lambda v: -v.number),
         "is_applicant": request.user.role == Role.APPLICANT,
+        "verify_path": reverse("verify_certificate", args=[number, verification_code(number)]) if number else "",
     })
 
 

@@ -38,15 +38,19 @@ def seeded(db):
 
 
 @pytest.fixture(autouse=True)
-def _restore_holidays_after_flush(request, django_db_blocker):
-    """A transactional test flushes every table, the migration-seeded holiday table too: refill it."""
-    yield
+def _restore_holidays_after_flush(request):
+    """A transactional test flushes every table at its end, the migration-seeded holiday table too.
+
+    pytest-django runs the transactional tests after the others, so each transactional test
+    refills the table when it starts (once its database is set up), and finds it as the
+    migration left it whatever ran before.
+    """
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         from review.calendar import load_holidays
 
-        with django_db_blocker.unblock():
-            load_holidays()
+        request.getfixturevalue("transactional_db")
+        load_holidays()
 
 
 @pytest.fixture(autouse=True)

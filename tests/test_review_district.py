@@ -5,6 +5,7 @@ county-selected lead: recommending needs the 推荐函.  Every decision is a Tra
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -106,6 +107,11 @@ def test_page_renders_for_the_district_reviewer_only(client, seeded):
     assert reverse("attachment_download", args=[application.pk,
                                                 application.attachments.first().files.first().pk]) in page
     assert 'id="eligibility"' in page
+    # Two forms share the page (peer opinion and decision): every id is unique, so each label
+    # points at its own field.
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert 'for="peer_opinion"' in page and 'id="peer_opinion"' in page
 
     other_district = District.objects.get(authority=application.programme.authority,
                                           division__code=WEIHAI_OTHER_DIVISION)

@@ -571,3 +571,17 @@ def test_the_agreement_is_served_to_the_applicant_and_the_staff_only(client, see
     assert client.get(reverse("filing_agreement", args=[weihai.pk])).status_code == 404
     with pytest.raises(ActionRefused, match="needs no agreement"):
         services.store_filing_agreement(weihai.pk, staff_user(weihai.programme.authority), pdf_upload(), TODAY())
+
+
+def test_the_applicant_sees_the_certificate_number_and_its_verification_link(client, seeded):
+    from review.documents import verification_code
+
+    app = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")
+    client.force_login(app.created_by)
+    page = client.get(reverse("application_detail", args=[app.pk])).content.decode()
+    verify = reverse("verify_certificate", args=[app.certificate_number, verification_code(app.certificate_number)])
+    assert 'id="filed-banner"' in page and app.certificate_number in page and verify in page
+    assert client.get(verify).status_code == 200
+    draft = make_application("suzhou-2026", state=State.DRAFT, lead_selected_by="city")
+    client.force_login(draft.created_by)
+    assert 'id="filed-banner"' not in client.get(reverse("application_detail", args=[draft.pk])).content.decode()

@@ -51,6 +51,10 @@ class DistrictOpinionForm(forms.Form):
             del self.fields["letter"]
 
 
+#: The peer-opinion form shares the page with the decision form (both have an "opinion"): its own ids.
+PEER_AUTO_ID = "peer_%s"
+
+
 class PeerOpinionForm(forms.ModelForm):
     class Meta:
         model = PeerOpinion
@@ -109,7 +113,7 @@ def _page(request, application, form=None, peer_form=None, status=200):
         "peer_opinions": peer_opinions,
         "peer_qualifying": sum(1 for o in peer_opinions if o.qualifies),
         "peer_withdrawn": sum(1 for o in peer_opinions if o.withdrawn_at),
-        "peer_form": peer_form if peer_form is not None else PeerOpinionForm(
+        "peer_form": peer_form if peer_form is not None else PeerOpinionForm(auto_id=PEER_AUTO_ID,
             initial={"date": timezone.localdate()}),
         "versions": versions,
         **timeline_context(application, request.user),
@@ -148,7 +152,7 @@ def district_review(request, pk):
 @require_POST
 def peer_opinion_add(request, pk):
     application = _reviewable(request, pk)
-    form = PeerOpinionForm(request.POST)
+    form = PeerOpinionForm(request.POST, auto_id=PEER_AUTO_ID)
     if not form.is_valid():
         messages.error(request, _("The peer opinion was not added: please correct the fields marked in red."))
         return _page(request, application, peer_form=form)
