@@ -9,6 +9,7 @@ row — so a task delivered twice, or retried after its worker was killed, yield
 document.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -84,6 +85,19 @@ def district_users(application):
     return list(User.objects.filter(district_id=application.district_id, role=Role.DISTRICT, is_active=True))
 
 
+def in_portal_language(func):
+    """Notices are written in the portal's language (settings.LANGUAGE_CODE), not in the language
+    of whoever happens to act: a reviewer browsing in English must not send English notices."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@in_portal_language
 def on_transition(application, name, source, target, reason=""):
     """Jobs and notices a transition calls for (called by review.services.fire)."""
     url = reverse("application_detail", args=[application.pk])

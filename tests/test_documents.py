@@ -358,3 +358,63 @@ def test_worker_killed_while_rendering(broker, settings):
     assert wait_for(lambda: Job.objects.get(pk=job.pk).status == Job.Status.DONE, timeout=120)
     assert Document.objects.filter(job=job).count() == 1
     assert len(list(folder.rglob("*.pdf"))) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.chinese
+def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(dispatch, client):
+    """Walk Weihai to filing (receipt, 推荐意见, 公示名单, certificate, 备案名单公告) plus a return and a
+    refusal notice and the printable form: every PDF has its Chinese text, no missing glyph, the page
+    footer and only the portal's embedded serif font."""
+    import base64
+
+    from review.documents import FONT_FAMILY, render_pdf, verification_url
+
+    app = make_application("weihai-2026", state="filed")
+    make_application("beijing-2026", state="returned")
+    make_application("beijing-2026", state="refused")
+    kinds = set(Document.objects.values_list("kind", flat=True))
+    assert kinds == set(outbox.DOCUMENT_TEMPLATES) - {Job.Kind.APPLICATION_FORM}, kinds
+    documents = list(Document.objects.all())
+    job = Job(kind=Job.Kind.APPLICATION_FORM, key="form", application=app)
+    form_pdf = render_pdf(outbox.DOCUMENT_TEMPLATES[job.kind], outbox.document_context(job))
+    rendered = [(d.kind, d.application_id, d.file.open("rb").read()) for d in documents]
+    for label, application_id, data in rendered + [("form", app.pk, form_pdf)]:
+        reader = PdfReader(io.BytesIO(data))
+        text = "".join(page.extract_text() for page in reader.pages)
+        assert "\ufffd" not in text, label
+        assert "页码 1 / " in text, label  # the footer: 页码 n / total
+        fonts = {str(font["/BaseFont"]).split("+")[-1] for page in reader.pages
+                 for font in page["/Resources"]["/Font"].values()}
+        assert fonts and all(name.startswith(FONT_FAMILY.replace(" ", "-")) for name in fonts), (label, fonts)
+        # Each names its application (a batch's lists name the Weihai one).
+        owner = Application.objects.get(pk=application_id or app.pk)
+        assert "".join(owner.name.split()) in "".join(text.split()), label
+
+    # The certificate carries the QR code of its public verification page.
+    certificate = Document.objects.get(kind=Job.Kind.CERTIFICATE, application=app)
+    context = outbox.document_context(certificate.job)
+    assert context["verify_url"] == verification_url(app.certificate_number)
+    svg = base64.b64decode(context["qr"].split(",", 1)[1]).decode()
+    assert svg.startswith("<svg") and "path" in svg
+    cert_text = "".join(p.extract_text() for p in PdfReader(certificate.file.open("rb")).pages)
+    assert "扫码核验" in cert_text and app.programme.guideline_title.strip("《》") in cert_text
+    path = context["verify_url"].split("://", 1)[-1].split("/", 1)[1]
+    assert client.get("/" + path).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.chinese
+def test_notices_are_written_in_the_portals_language_whatever_the_actor_reads(dispatch):
+    """A reviewer browsing in English returns an application: the applicant's notice is Chinese."""
+    from django.utils import translation
+
+    app = make_application("beijing-2026", state="formal_review")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
+    with translation.override("en"):
+        services.formal_review_decide(app.pk, staff, False, "缺少盖章页", [])
+    note = Notification.objects.get(recipient__unit=app.unit, kind="returned")
+    assert note.subject.startswith("退回修改") and "缺少盖章页" in note.body, note.subject
+    assert "Returned" not in note.subject and "Reason" not in note.body
+    email = next(m for m in mail.outbox if m.subject == note.subject)
+    assert "缺少盖章页" in email.body

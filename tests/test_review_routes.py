@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services as app_services
-from applications.models import Member
+from applications.models import Application, Member
 from applications.services import ActionRefused
 from review import services, workflow
 from review.models import (
@@ -651,3 +651,19 @@ def test_zgc_decision_needs_a_meeting_record_even_through_the_service(seeded):
             services.decide([app.pk], staff, outcome, reason=reason)
     app = reload(app)
     assert app.state == State.DECISION and not Decision.objects.filter(application=app).exists()
+
+
+def test_the_transition_log_is_append_only(seeded):
+    from django.core.exceptions import ValidationError
+    from django.db.models import ProtectedError
+
+    app = make_application("weihai-2026", state=State.FORMAL_REVIEW)
+    entry = TransitionLog.objects.filter(application=app).first()
+    entry.reason = "改写历史"
+    with pytest.raises(ValidationError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValidationError, match="append-only"):
+        entry.delete()
+    with pytest.raises(ProtectedError):  # an application with a history cannot be deleted either
+        Application.objects.filter(pk=app.pk).delete()
+    assert TransitionLog.objects.get(pk=entry.pk).reason != "改写历史"
