@@ -357,7 +357,7 @@ PROGRAMMES = [
         "stages": [
             {"key": "formal_review", "label": "主管部门受理审查"},
             {"key": "expert_review", "label": "专家评审（材料审查、现场考察、答辩评审）",
-             "modes": ["material", "site_visit", "defence"]},
+             "modes": ["material", "site_visit", "defence"], "visit_required": True},
             {"key": "decision", "label": "确定支持名单"},
             {"key": "filing", "label": "纳入支持名单"},
         ],
@@ -597,7 +597,7 @@ PROGRAMMES = [
              "peer_title_min": "副高", "skip_when": {"lead_unit_types": ["new_rd"]}},
             {"key": "formal_review", "label": "市科技局形式审查"},
             {"key": "expert_review", "label": "专家评估（审查、现场考察或答辩评审）",
-             "modes": ["material", "site_visit", "defence"]},
+             "modes": ["material", "site_visit", "defence"], "visit_required": True},
             {"key": "publicity", "label": "公示"},
             {"key": "filing", "label": "备案并向社会公布"},
         ],

@@ -57,6 +57,8 @@ CONDITION_MESSAGES = {
     "agreement_signed": lambda app: _("The signed agreement with targets must be uploaded before filing."),
     "experts_done": lambda app: _("Every expert who accepted must submit scores first (and at least one must)."),
     "has_assignments": lambda app: _("Draw experts first."),
+    "visits_recorded": lambda app: _("Record the site visit or defence first: this programme's expert assessment "
+                                     "includes one."),
     "route_has_publicity": lambda app: _("This programme's route has no publicity."),
     "route_skips_publicity": lambda app: _("This application must go through publicity first."),
     "publicity_over_without_pending_objection": lambda app: _(

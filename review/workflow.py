@@ -80,7 +80,7 @@ STATE_STAGE = {
 STAGE_PARAMS = {
     "district_review": {"skip_when", "peer_opinions_min", "peer_title_min", "recommendation_letter", "label"},
     "formal_review": {"skip_when", "label"},
-    "expert_review": {"skip_when", "modes", "experts", "aggregate", "label"},
+    "expert_review": {"skip_when", "modes", "experts", "aggregate", "visit_required", "label"},
     "decision": {"skip_when", "meeting", "label"},
     "publicity": {"skip_when", "label"},  # length: Programme.publicity_working_days
     "filing": {"skip_when", "agreement", "label"},
@@ -226,6 +226,16 @@ def experts_done(application) -> bool:
     return bool(submitted) and not any(a.status in ("accepted", "invited") for a in assignments)
 
 
+def visits_recorded(application) -> bool:
+    """威海 四、4 and 北京 六、4: the experts' assessment includes a site visit or a defence
+    (现场考察（答辩评审）); where the stage has ``visit_required`` one must be on record."""
+    params = stage_params(application, "expert_review")
+    if not params.get("visit_required"):
+        return True
+    kinds = [mode for mode in params.get("modes", ["site_visit", "defence"]) if mode != "material"]
+    return application.site_visits.filter(kind__in=kinds).exists()
+
+
 def has_assignments(application) -> bool:
     return application.assignments.exclude(status="declined").exists()
 
@@ -311,7 +321,7 @@ class ApplicationWorkflow(models.Model):
         pass
 
     @transition(field=state, source=State.EXPERT_REVIEW, target=GET_STATE(_next("expert_review"), states=AFTER_EXPERTS),
-                conditions=[experts_done], permission=is_staff_of,
+                conditions=[experts_done, visits_recorded], permission=is_staff_of,
                 custom={"label": _("conclude expert evaluation"), "role": "staff"})
     def conclude_expert_review(self, **kwargs):
         pass

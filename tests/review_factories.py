@@ -225,6 +225,7 @@ def step(app, target=None, experts=3, publicity_start=None, today=None):
         services.draw_experts(app.pk, staff, experts)
     elif state == State.EXPERT_REVIEW:
         accept_and_score(app)
+        record_visit(app, staff)
         services.conclude_experts(app.pk, staff)
     elif state == State.DECISION:
         meeting_body = workflow.stage_params(app, "decision").get("meeting")
@@ -241,6 +242,13 @@ def step(app, target=None, experts=3, publicity_start=None, today=None):
     else:
         raise ValueError(f"nothing moves an application forward from {state}")
     return reload(app)
+
+
+def record_visit(app, staff):
+    """Where the programme's expert assessment includes one (威海, 北京), staff record a site visit."""
+    if workflow.stage_params(app, "expert_review").get("visit_required") and not app.site_visits.exists():
+        services.record_site_visit(app, staff, "site_visit", timezone.localdate(), "牵头单位研发中心",
+                                   "评审专家三名、市科技局工作人员", "查看研发场地和设备，座谈。")
 
 
 def sign_agreement(app, staff):

@@ -25,6 +25,7 @@ from tests.review_factories import (
     district_user,
     expert_user,
     make_application,
+    record_visit,
     reload,
     staff_user,
 )
@@ -462,6 +463,12 @@ def test_conclude_is_refused_until_every_accepted_expert_submitted_beijing_to_de
     assert reload(app).state == State.EXPERT_REVIEW
 
     services.submit_scores(second, second.expert.user, full, "not_support", "")
+    # Every score is in, but Beijing's expert review includes a site visit or defence.
+    response = client.post(organise_url(app), {"action": "conclude", "confirm": "on"}, follow=True)
+    page = response.content.decode()
+    assert "Record the site visit or defence first" in page and 'id="visit-missing"' in page
+    assert reload(app).state == State.EXPERT_REVIEW
+    record_visit(app, staff_of(app))
     response = client.post(organise_url(app), {"action": "conclude", "confirm": "on"}, follow=True)
     assert response.status_code == 200
     app = reload(app)
@@ -474,6 +481,14 @@ def test_conclude_moves_weihai_to_approved(client, seeded):
     app = make_application("weihai-2026", state=State.EXPERT_REVIEW, experts=3)
     accept_and_score(app)
     client.force_login(staff_of(app))
+    # 专家评估 includes 现场考察（答辩评审）: recorded through the page, then the evaluation concludes.
+    response = client.post(organise_url(app), {"action": "conclude", "confirm": "on"}, follow=True)
+    assert "Record the site visit or defence first" in response.content.decode()
+    assert reload(app).state == State.EXPERT_REVIEW
+    response = client.post(organise_url(app), {
+        "action": "visit", "kind": "defence", "date": timezone.localdate().isoformat(), "place": "市科技局会议室",
+        "participants": "评审专家三名", "notes": "牵头单位答辩，专家提问。"}, follow=True)
+    assert response.status_code == 200 and app.site_visits.filter(kind="defence").exists()
     client.post(organise_url(app), {"action": "conclude", "confirm": "on"})
     assert reload(app).state == State.APPROVED
 
@@ -486,6 +501,10 @@ def test_experts_cannot_score_once_the_evaluation_is_concluded(client, drawn):
                            {c.pk: (Decimal(70), "") for c in services.criteria_for(app.programme)}, "support", "")
     for late in assignments[1:]:
         services.respond_to_invitation(late, late.expert.user, accept=False, reason="时间冲突")
+    # Beijing's expert review includes a site visit or defence: concluding waits for its record.
+    with pytest.raises(ActionRefused, match="site visit or defence"):
+        services.conclude_experts(app.pk, staff_of(app))
+    record_visit(app, staff_of(app))
     services.conclude_experts(app.pk, staff_of(app))
     client.force_login(assignments[0].expert.user)
     page = client.get(assignment_url(assignments[0])).content.decode()
@@ -497,6 +516,7 @@ def test_experts_cannot_score_once_the_evaluation_is_concluded(client, drawn):
 def test_the_applicant_never_sees_an_experts_name(client, seeded):
     app = make_application("beijing-2026", state=State.EXPERT_REVIEW, experts=3)
     accept_and_score(app)
+    record_visit(app, staff_of(app))
     services.conclude_experts(app.pk, staff_of(app))
     names = list(app.assignments.values_list("expert__name", flat=True))
     assert len(names) == 3

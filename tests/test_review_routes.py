@@ -132,6 +132,10 @@ def test_weihai_route(seeded, client):
     first = app.assignments.select_related("expert__user").first()
     services.respond_to_invitation(first, first.expert.user, accept=False, reason="时间冲突")
     accept_and_score(app)
+    # 专家评估 includes a site visit or a defence: concluding without one is refused.
+    with pytest.raises(ActionRefused, match="site visit or defence"):
+        services.conclude_experts(app.pk, staff)
+    assert reload(app).state == State.EXPERT_REVIEW
     services.record_site_visit(app, staff, "site_visit", TODAY(), "威海市环翠区", "专家组", "现场考察情况良好。",
                                attachment=pdf_upload("visit.pdf"))
     services.record_site_visit(app, staff, "defence", TODAY(), "市科技局", "专家组", "答辩。")

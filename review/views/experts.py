@@ -191,6 +191,8 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
         "programme": application.programme,
         "in_expert_stage": application.state in EXPERT_STATES,
         "can_conclude": application.state == State.EXPERT_REVIEW,
+        "visit_missing": (application.state == State.EXPERT_REVIEW
+                          and not workflow.visits_recorded(application)),
         "pool_size": _pool_size(application.field),
         "draw_form": draw_form,
         "visit_form": visit_form,
