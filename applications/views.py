@@ -202,6 +202,13 @@ def application_detail(request, pk):
     from review.views.applicant import timeline_context
 
     number = application.certificate_number
+    # Programme staff of the authority see the experts' evaluation; applicants never see experts' names.
+    from review import services as review_services
+    from review import workflow
+
+    assignments = []
+    if workflow.is_staff_of(application, request.user):
+        assignments = list(application.assignments.select_related("expert").order_by("id"))
 
     return render(request, "applications/detail.html", {
         **timeline_context(application, request.user),
@@ -216,6 +223,8 @@ def application_detail(request, pk):
         "slots": slots,
         "versions": sorted(application.versions.all(), key=lambda v: -v.number),
         "is_applicant": request.user.role == Role.APPLICANT,
+        "assignments": assignments,
+        "aggregate": review_services.aggregate(application, assignments) if assignments else None,
         "verify_path": reverse("verify_certificate", args=[number, verification_code(number)]) if number else "",
     })
 

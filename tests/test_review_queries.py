@@ -276,16 +276,26 @@ def test_application_detail_with_ten_scores_and_twenty_log_entries(client, seede
     accept_and_score(app)
     assert app.assignments.filter(status="submitted").count() == 10
     staff = staff_user(app.programme.authority)
-    for i in range(20 - app.log.count()):
+    added = 20 - app.log.count()
+    for i in range(added):
         TransitionLog.objects.create(application=app, transition="return_for_revision", actor=staff,
                                      actor_role=Role.STAFF, source=State.EXPERT_REVIEW, target=State.EXPERT_REVIEW,
                                      reason=f"记录{i}")
     assert app.log.count() == 20
     url = reverse("application_detail", args=[app.pk])
+    names = list(app.assignments.values_list("expert__name", flat=True))
     for user in (staff, app.created_by):
         client.force_login(user)
         with django_assert_max_num_queries(20):
-            assert client.get(url).status_code == 200
+            response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert all(f"记录{i}<" in page or f"记录{i}\n" in page for i in range(added)), "timeline entries"
+        if user == staff:  # staff see the ten experts' totals and the aggregate …
+            assert page.count('data-status="submitted"') == 10 and all(name in page for name in names)
+            assert 'id="detail-aggregate"' in page
+        else:  # … the applicant never sees an expert's name
+            assert 'id="expert-summary"' not in page and not any(name in page for name in names)
 
 
 def test_other_authority_staff_and_district_get_nothing(client, weihai):
