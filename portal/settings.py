@@ -261,7 +261,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600"))}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600")),
+    # A web request that hands a job to an unreachable broker gives up quickly (the job stays
+    # pending in the outbox and the beat sweep re-sends it): one retry, two-second connect timeout,
+    # instead of kombu's default of several seconds of retries per job.
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+    "socket_connect_timeout": 2,
+}
 # Built at set-up by scripts/build_font.py from Debian's fonts-noto-cjk (never committed).
 DOCUMENT_FONT_DIR = env("DOCUMENT_FONT_DIR", str(VAR_DIR / "fonts"))
 # Hand outbox jobs to Celery on commit (tests that do not look at documents turn this off).
