@@ -56,8 +56,11 @@ def render_pdf(template: str, context: dict, language: str = "zh-hans", font_fam
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    # A caller that names its own font family (the Latin baseline of bench/pdf.py) gets no
+    # @font-face rules for the portal's CJK font, so nothing of it is loaded.
+    faces = font_faces() if font_family is None else ""
     with translation.override(language):
-        html = render_to_string(template, {**context, "font_faces": font_faces(),
+        html = render_to_string(template, {**context, "font_faces": faces,
                                            "font_family": font_family or f'"{FONT_FAMILY}", "Noto Serif CJK SC", serif'})
     fonts = FontConfiguration()
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
