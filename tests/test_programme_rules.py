@@ -536,3 +536,118 @@ def test_a_sixth_programme_configured_as_rows(seeded):
     assert results["lead_rd_intensity_min"].status == FAIL  # 4% < 5%
     assert route(Application.objects.get(pk=application.pk)) == [
         "district_review", "expert_review", "decision", "publicity", "filing"]
+
+
+# --- the same, through the Django admin pages ------------------------------------------------------
+
+class _FormValues(__import__("html.parser").parser.HTMLParser):
+    """The values a browser would submit from the first form with ``id`` (defaults included)."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.values = form_id, False, {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.values[name] = attrs.get("value", "on")
+            else:
+                self.values[name] = attrs.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def test_a_seventh_programme_is_configured_in_the_admin_pages_alone(client, seeded):
+    """A system administrator adds a programme with its rules, attachment and scoring sheet through
+    /admin/ — the forms a browser submits — and an application of it is judged by those rows."""
+    import json
+
+    from django.urls import reverse
+
+    from review.models import Criterion
+    from tests.review_factories import admin_user
+
+    admin = admin_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    add_url = reverse("admin:applications_programme_add")
+    page = client.get(add_url)
+    assert page.status_code == 200
+    parser = _FormValues("programme_form")
+    parser.feed(page.content.decode())
+    data = parser.values
+    prefixes = sorted({key.rsplit("-", 1)[0] for key in data if key.endswith("-TOTAL_FORMS")})
+    assert len(prefixes) == 3, prefixes  # rules, attachment requirements, criteria
+    rule_prefix = next(p for p in prefixes if "rule" in p)
+    requirement_prefix = next(p for p in prefixes if "requirement" in p)
+    criterion_prefix = next(p for p in prefixes if "criteri" in p)
+    suzhou = Programme.objects.get(code="suzhou-2026")
+    today = datetime.date.today()
+    data.update({
+        "authority": str(suzhou.authority_id), "code": "suzhou-2027", "certificate_prefix": "SZCX",
+        "title": "2027年苏州市创新联合体建设申报", "guideline_title": "《苏州市创新联合体建设实施方案（2027年修订）》",
+        "opens_on": (today - datetime.timedelta(days=1)).isoformat(),
+        "closes_on": (today + datetime.timedelta(days=30)).isoformat(),
+        "fields": json.dumps(["电子信息"], ensure_ascii=False), "formation_modes": "[]",
+        "stages": json.dumps([{"key": "decision"}, {"key": "filing"}]), "publicity_working_days": "5",
+        "max_members": "200", "published": "on",
+        f"{rule_prefix}-TOTAL_FORMS": "2",
+        f"{rule_prefix}-0-order": "10", f"{rule_prefix}-0-rule_key": "min_members",
+        f"{rule_prefix}-0-params": '{"min": 6}', f"{rule_prefix}-0-severity": "soft",
+        f"{rule_prefix}-0-citation": "三（一）2", f"{rule_prefix}-0-active": "on",
+        f"{rule_prefix}-1-order": "20", f"{rule_prefix}-1-rule_key": "field_in", f"{rule_prefix}-1-params": "{}",
+        f"{rule_prefix}-1-severity": "hard", f"{rule_prefix}-1-citation": "二", f"{rule_prefix}-1-active": "on",
+        f"{requirement_prefix}-0-order": "1", f"{requirement_prefix}-0-code": "agreement",
+        f"{requirement_prefix}-0-name": "创新联合体章程", f"{requirement_prefix}-0-required": "on",
+        f"{requirement_prefix}-0-required_when": "{}", f"{requirement_prefix}-0-citation": "四（一）",
+        f"{requirement_prefix}-0-max_mb": "20",
+        f"{criterion_prefix}-0-order": "1", f"{criterion_prefix}-0-name": "建设基础",
+        f"{criterion_prefix}-0-weight": "100",
+    })
+    # A mistyped parameter is refused with the reason, and nothing is saved.
+    bad = dict(data, **{f"{rule_prefix}-0-params": '{"minimum": 6}'})
+    response = client.post(add_url, bad)
+    assert response.status_code == 200 and not Programme.objects.filter(code="suzhou-2027").exists()
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    programme = Programme.objects.get(code="suzhou-2027")
+    assert [(r.rule_key, r.severity, r.params) for r in programme.rules.order_by("order")] == [
+        ("min_members", "soft", {"min": 6}), ("field_in", "hard", {})]
+    assert programme.attachment_requirements.get().code == "agreement"
+    assert Criterion.objects.filter(programme=programme, name="建设基础").exists()
+
+    unit = UnitFactory(division=Division.objects.get(code="320505"))
+    application = ApplicationFactory(programme=programme, unit=unit, field="电子信息")
+    for i in range(3):
+        MemberFactory(application=application, order=i)
+    from applications.rules import evaluate
+
+    results = {r.key: r for r in evaluate(Application.objects.get(pk=application.pk))}
+    assert results["min_members"].status == "warn"
+    assert "《苏州市创新联合体建设实施方案（2027年修订）》三（一）2" in str(results["min_members"].message)
+    assert results["field_in"].status == "pass"
