@@ -671,3 +671,43 @@ def test_the_transition_log_is_append_only(seeded):
     with pytest.raises(ProtectedError):  # an application with a history cannot be deleted either
         Application.objects.filter(pk=app.pk).delete()
     assert TransitionLog.objects.get(pk=entry.pk).reason != "改写历史"
+
+
+def _chinese_pdf(text):
+    """A PDF with a Chinese text layer, as an agreement typed in a word processor would have."""
+    from weasyprint import HTML
+
+    from review.documents import FONT_FAMILY, font_faces
+
+    html = (f"<style>{font_faces()} body {{ font-family: '{FONT_FAMILY}', 'Noto Serif CJK SC', serif; }}</style>"
+            f"<h1>创新联合体组建协议</h1><p>{text}</p>")
+    return HTML(string=html).write_pdf()
+
+
+def test_chinese_agreement_names_are_found_across_line_breaks_and_scans_cannot_be_checked(client, seeded):
+    unit = unit_in("beijing-2026", name="北京京创智能装备有限公司")
+    app = make_draft("beijing-2026", unit=unit, members=2)
+    names = ["北京精密材料科技有限公司", "北方工业大学"]
+    for member, name in zip(app.members.all(), names, strict=True):
+        member.name = name
+        member.save()
+    requirement = app.programme.attachment_requirements.get(code="agreement")
+    # The lead's name is broken by a space and a line break, as PDF text often is.
+    text = "甲方：北京京创智能<br>装备有限公司；乙方：北京精密 材料科技有限公司。双方约定共建创新联合体。"
+    app_services.store_attachment(app, requirement, pdf_upload("组建协议.pdf", _chinese_pdf(text)), app.created_by)
+    app = advance(app, State.FORMAL_REVIEW)
+    statuses = {item["label"]: item["status"] for item in services.formal_checklist(reload(app))
+                if item["key"] == "agreement_name"}
+    assert [s for label, s in statuses.items() if unit.name in label] == ["pass"]
+    assert [s for label, s in statuses.items() if names[0] in label] == ["pass"]
+    assert [s for label, s in statuses.items() if names[1] in label] == ["fail"]
+
+    # A scanned agreement (no text layer): every name is "cannot check", never a false failure.
+    scanned = make_draft("beijing-2026", members=2)
+    scanned = advance(scanned, State.FORMAL_REVIEW)  # the factory's agreement is a blank (scanned-like) PDF
+    items = [item for item in services.formal_checklist(reload(scanned)) if item["key"] == "agreement_name"]
+    assert items and {item["status"] for item in items} == {"na"}
+    assert all("no text layer" in str(item["detail"]) for item in items)
+    client.force_login(staff_user(scanned.programme.authority))
+    page = client.get(reverse("formal_review", args=[scanned.pk])).content.decode()
+    assert "cannot check: the PDF has no text layer (scanned)" in page
