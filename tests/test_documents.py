@@ -422,3 +422,47 @@ def test_notices_are_written_in_the_portals_language_whatever_the_actor_reads(di
     assert "Returned" not in note.subject and "Reason" not in note.body
     email = next(m for m in mail.outbox if m.subject == note.subject)
     assert "缺少盖章页" in email.body
+
+
+@pytest.mark.django_db
+def test_every_event_reaches_its_people_in_the_inbox_and_by_email(dispatch):
+    """received, returned (with reason), recommended, not recommended, expert invited (with deadline),
+    publicity, objection received (staff), filed (with the number), refused — each an inbox notice
+    and an e-mail with the link to the page."""
+    from tests.review_factories import district_of, district_user, staff_user
+
+    def notes(app, kind):
+        return list(Notification.objects.filter(recipient__unit=app.unit, kind=kind))
+
+    reviewer = district_user(district_of("weihai-2026"))  # there before the submission
+    weihai = make_application("weihai-2026", state="filed")
+    for kind in ("received", "recommended", "publicity", "filed"):
+        assert notes(weihai, kind), kind
+    assert weihai.certificate_number in notes(weihai, "filed")[0].body
+    invited = Notification.objects.filter(kind="expert_invited", url__contains="/experts/assignments/")
+    assert invited.count() >= 3
+    assignment = weihai.assignments.select_related("expert__user").first()
+    assert assignment.deadline.isoformat() in invited.get(recipient=assignment.expert.user).body
+    assert Notification.objects.filter(kind="new_item", recipient=reviewer).exists()
+
+    returned = make_application("beijing-2026", state="returned", reason="请补充成员单位盖章页。")
+    assert "请补充成员单位盖章页。" in notes(returned, "returned")[0].body
+    for state, kind in (("not_recommended", "not_recommend"), ("refused", "refuse")):
+        app = make_application("zgc-2026", state=state)
+        reason = app.log.get(transition=kind).reason
+        assert reason and reason in notes(app, kind)[0].body, kind
+
+    in_publicity = make_application("zgc-2026", state="publicity")
+    entry = in_publicity.publicity_entries.get()
+    services.submit_objection(entry, "person", "数据不实。", person_name="王五", phone="13900000000",
+                              today=entry.batch.starts_on)
+    staff = staff_user(in_publicity.programme.authority)
+    assert Notification.objects.filter(kind="objection_received", recipient=staff).exists()
+
+    # Every notice with an e-mail address went out as an e-mail carrying its link.
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    for note in Notification.objects.exclude(recipient__email=""):
+        sent = [m for m in mail.outbox if m.to == [note.recipient.email] and m.subject == note.subject]
+        assert sent, (note.kind, note.subject)
+        assert base + note.url in sent[0].body and note.body in sent[0].body
+        assert note.emailed_at is not None
