@@ -204,3 +204,6 @@ def test_env_example_documents_every_setting():
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", text, re.M))
     missing = settings_env_vars() - documented
     assert not missing, f"missing from .env.example: {sorted(missing)}"
+    # As its header says: every line is commented out, so copying it to .env changes nothing.
+    active = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert not active, active
