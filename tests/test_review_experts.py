@@ -1,6 +1,7 @@
 """Expert evaluation: the recorded random draw, conflicts of interest, invitations, scoring sheets,
 the aggregate, site visits, the conclusion, and who sees what."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -244,6 +245,10 @@ def test_my_assignments_lists_invitations_with_deadlines(client, drawn):
     assert app.name in page and assignment.deadline.isoformat() in page and assignment_url(assignment) in page
     other = app.assignments.exclude(pk=assignment.pk).first()
     assert assignment_url(other) not in page
+    # The days the invitation has waited, counted from the draw.
+    ExpertDraw.objects.filter(pk=assignment.draw_id).update(at=timezone.now() - datetime.timedelta(days=6))
+    page = client.get(reverse("expert_assignments")).content.decode()
+    assert 'data-days-waited="6"' in page
 
 
 def test_my_assignments_without_an_expert_profile(client, seeded):

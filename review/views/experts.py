@@ -28,6 +28,7 @@ from applications.services import ActionRefused, present, snapshot
 from portal.models import Role
 
 from .. import services, workflow
+from ..filters import days_waited
 from ..models import Assignment, Expert, SiteVisit
 from ..workflow import State
 
@@ -309,11 +310,15 @@ def expert_assignments(request):
                  When(status=Assignment.Status.ACCEPTED, then=Value(1)),
                  When(status=Assignment.Status.SUBMITTED, then=Value(2)),
                  default=Value(3), output_field=IntegerField())
-    queryset = (expert.assignments.select_related("application__programme")
+    queryset = (expert.assignments.select_related("application__programme", "draw")
                 .annotate(status_order=order).order_by("status_order", "deadline", "id"))
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for assignment in page:  # days since the invitation, for what still waits for the expert
+        waiting = assignment.status in (Assignment.Status.INVITED, Assignment.Status.ACCEPTED)
+        assignment.days_waited = days_waited(assignment.draw.at, today) if waiting and assignment.draw else None
     return render(request, "review/experts/assignments.html", {
-        "expert": expert, "page": page, "today": timezone.localdate(),
+        "expert": expert, "page": page, "today": today,
         "waiting": expert.assignments.filter(status__in=[Assignment.Status.INVITED,
                                                          Assignment.Status.ACCEPTED]).count(),
     })
