@@ -551,6 +551,11 @@ class TestWorkspaces:
         assert reverse("application_edit", args=[application.pk]) in html
         assert "state-draft" in html
         assert reverse("application_start", args=[programme.code]) in html
+        # The programme and the last change (Beijing time) are shown; another unit's application is not.
+        assert escape(programme.title) in html
+        assert timezone.localtime(application.updated_at).strftime("%Y-%m-%d %H:%M") in html
+        other = ApplicationFactory(programme=programme)
+        assert other.name not in client.get(reverse("workspace")).content.decode()
 
     def test_applicant_workspace_empty(self, client, unit_admin):
         client.force_login(unit_admin)

@@ -400,3 +400,51 @@ def test_query_counts_do_not_grow_with_members(client, django_assert_max_num_que
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+# --- the whole journey, as the users would do it ----------------------------------------------------
+
+def test_register_add_a_colleague_who_drafts_uploads_and_submits(client, programme):
+    """register → the unit administrator adds a colleague → the colleague starts a draft, saves the
+    members, uploads the agreement, submits; the administrator sees it; another unit cannot."""
+    from portal.models import Unit, User
+    from tests.factories import DivisionFactory
+    from tests.test_accounts import NEW_PASSWORD, registration_data
+
+    # A district (区县) under the authority's region, as the registration form offers.
+    district = DistrictFactory(authority=programme.authority,
+                               division=DivisionFactory(parent=programme.authority.region))
+    response = client.post(reverse("register"), registration_data(district.division, username="unit-admin"))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    admin = User.objects.get(username="unit-admin")
+    unit = admin.unit
+    assert admin.is_unit_admin and Unit.objects.filter(pk=unit.pk, division=district.division).exists()
+    client.force_login(admin)
+    response = client.post(reverse("unit_users"), {
+        "username": "colleague", "full_name": "赵六", "email": "zhao@example.com", "phone": "13900000000",
+        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    client.post(reverse("logout"))
+
+    assert client.login(username="colleague", password=NEW_PASSWORD)
+    response = client.post(reverse("application_start", args=[programme.code]))
+    application = Application.objects.get(unit=unit)
+    assert response.url == reverse("application_edit", args=[application.pk])
+    assert application.created_by.username == "colleague" and application.district == district
+    rows = [member_row(i, unit_type="university", credit_code=make_credit_code()) for i in range(3)]
+    data = editor_data(application, rows, name="苏州市测试创新联合体", goals="联合攻关关键核心技术。",
+                       field=(programme.fields or ["电子信息"])[0], **management("tasks", 1))
+    data.update({"tasks-0-title": "关键技术攻关", "tasks-0-description": "攻关内容", "tasks-0-responsible": unit.name,
+                 "tasks-0-budget": "100"})
+    assert client.post(reverse("application_edit", args=[application.pk]), data).status_code == 302
+    assert upload(client, application, pdfs.blank_pdf(), name="组建协议.pdf").status_code == 302
+    response = client.post(reverse("application_submit", args=[application.pk]), {"confirm": "1"})
+    assert response.status_code == 302, [str(r.message) for r in response.context["blocking"]]
+    application.refresh_from_db()
+    assert application.state == "district_review" and application.name == "苏州市测试创新联合体"
+    assert application.versions.get().data["attachments"][0]["name"] == "组建协议.pdf"
+
+    client.force_login(admin)
+    assert reverse("application_detail", args=[application.pk]) in client.get(reverse("workspace")).content.decode()
+    client.force_login(UserFactory(unit=UnitFactory(division=district.division)))
+    assert client.get(reverse("application_detail", args=[application.pk])).status_code == 404
