@@ -466,3 +466,57 @@ def test_every_event_reaches_its_people_in_the_inbox_and_by_email(dispatch):
         assert sent, (note.kind, note.subject)
         assert base + note.url in sent[0].body and note.body in sent[0].body
         assert note.emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_batch_lists_and_the_printable_form_reach_only_the_entitled(dispatch, client):
+    from tests.review_factories import staff_user
+
+    app = make_application("zgc-2026", state="publicity")
+    batch = app.publicity_entries.get().batch
+    listing = Document.objects.get(kind=Job.Kind.PUBLICITY_LIST, batch=batch)
+    url = reverse("batch_document_download", args=[listing.pk])
+    staff = staff_user(app.programme.authority)
+    client.force_login(staff)
+    assert url in client.get(reverse("publicity_batch", args=[batch.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert app.name in "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+                               .pages)
+    weihai_staff = staff_user(make_application("weihai-2026", state="draft").programme.authority)
+    for user in (app.created_by, weihai_staff):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+
+    # The printable 申报书: the applicant asks for it, it appears under Documents, only they and staff get it.
+    client.force_login(app.created_by)
+    response = client.post(reverse("application_form_pdf", args=[app.pk]))
+    assert response.status_code == 302
+    form = Document.objects.get(kind=Job.Kind.APPLICATION_FORM, application=app)
+    download = reverse("document_download", args=[app.pk, form.pk])
+    assert download in client.get(reverse("application_detail", args=[app.pk])).content.decode()
+    assert client.get(download).status_code == 200
+    other = make_application("zgc-2026", state="draft")
+    client.force_login(other.created_by)
+    assert client.post(reverse("application_form_pdf", args=[app.pk])).status_code == 404
+    assert client.get(download).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_filing_announcement_is_listed_for_its_authoritys_staff(dispatch, client):
+    from tests.review_factories import staff_user
+
+    app = make_application("zgc-2026", state="filed")
+    announcement = Document.objects.get(kind=Job.Kind.FILING_ANNOUNCEMENT)
+    url = reverse("batch_document_download", args=[announcement.pk])
+    text = "".join(p.extract_text() for p in PdfReader(announcement.file.open("rb")).pages)
+    assert app.certificate_number in text and "".join(app.name.split()) in "".join(text.split())
+    client.force_login(staff_user(app.programme.authority))
+    assert url in client.get(reverse("filing")).content.decode()
+    assert client.get(url).status_code == 200
+    other = staff_user(make_application("beijing-2026", state="draft").programme.authority)
+    client.force_login(other)
+    assert url not in client.get(reverse("filing")).content.decode()
+    assert client.get(url).status_code == 404

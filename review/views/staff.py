@@ -33,8 +33,10 @@ from review.filters import (
 from review.models import (
     Assignment,
     Decision,
+    Document,
     FilingAgreement,
     FormalReview,
+    Job,
     Objection,
     PublicityBatch,
     PublicityEntry,
@@ -551,6 +553,7 @@ def publicity_batch(request, batch_id):
     return render(request, "review/staff/publicity_batch.html", {
         "batch": batch, "page": page, "pending": pending, "today": today,
         "running": batch.is_running(today), "ended": batch.ends_on < today,
+        "documents": list(Document.objects.filter(batch=batch).order_by("-version")),
     })
 
 
@@ -684,7 +687,13 @@ def filing(request):
     just_filed = (visible.filter(pk__in=filed_ids, state=State.FILED).select_related("programme", "unit")
                   .order_by("certificate_number") if filed_ids else [])
     selected = set(_posted_ids(request)) if request.method == "POST" else set()
+    announcements = (Document.objects.filter(
+        kind=Job.Kind.FILING_ANNOUNCEMENT, batch__isnull=True, application__isnull=True,
+        job__payload__programme__in=list(Programme.objects.filter(authority_id=request.user.authority_id)
+                                         .values_list("pk", flat=True)))
+        .order_by("-created_at")[:10])
     return render(request, "review/staff/filing.html", {
+        "announcements": list(announcements),
         "ready": Paginator(ready, 50).get_page(request.GET.get("page")),
         "waiting": Paginator(waiting, 50).get_page(request.GET.get("wpage")),
         "just_filed": just_filed, "selected": selected, "today": today,
