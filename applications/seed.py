@@ -509,7 +509,7 @@ PROGRAMMES = [
             {"key": "district_review", "label": "县级市（区）科技部门审核推荐", "recommendation_letter": True,
              "skip_when": {"lead_selected_by": ["city"]}},
             {"key": "decision", "label": "苏州市科技局审定立项"},
-            {"key": "filing", "label": "立项建设"},
+            {"key": "filing", "label": "立项建设", "certificate_title": "创新联合体立项证书"},  # 四（四）批准立项建设
         ],
         "publicity_working_days": 5,
         "contact": "苏州市科学技术局（联系人及电话以当年申报通知为准）",

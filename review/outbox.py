@@ -221,7 +221,9 @@ def document_context(job):
                                         for a in app.attachments.all()]})
         if job.kind == Job.Kind.CERTIFICATE and app.certificate_number:
             url = verification_url(app.certificate_number)
-            context.update({"verify_url": url, "qr": qr_data_uri(url)})
+            # 备案证书 by default; a programme whose guideline 立项 says so (苏州: 立项证书).
+            title = (app.programme.stage("filing") or {}).get("certificate_title", "")
+            context.update({"verify_url": url, "qr": qr_data_uri(url), "certificate_title": title})
     if job.payload.get("applications"):
         from applications.models import Application, Programme
 

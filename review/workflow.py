@@ -83,7 +83,7 @@ STAGE_PARAMS = {
     "expert_review": {"skip_when", "modes", "experts", "aggregate", "visit_required", "label"},
     "decision": {"skip_when", "meeting", "label"},
     "publicity": {"skip_when", "label"},  # length: Programme.publicity_working_days
-    "filing": {"skip_when", "agreement", "label"},
+    "filing": {"skip_when", "agreement", "certificate_title", "label"},
 }
 
 SKIP_KEYS = {"lead_unit_types", "lead_selected_by"}

@@ -66,6 +66,7 @@ def test_filing_renders_a_certificate_with_chinese_text(dispatch, client):
         assert "".join(chinese.split()) in "".join(text.split()), chinese
     for member in app.members.all()[:3]:
         assert member.name in text
+    assert "创新联合体立项证书" in text  # 苏州 四（四）批准立项建设: the programme names its certificate
     assert document.sha256 == __import__("hashlib").sha256(data).hexdigest()
     assert document.size == len(data) and document.version == 1
     job = document.job
@@ -403,6 +404,7 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
     assert svg.startswith("<svg") and "path" in svg
     cert_text = "".join(p.extract_text() for p in PdfReader(certificate.file.open("rb")).pages)
     assert "扫码核验" in cert_text and app.programme.guideline_title.strip("《》") in cert_text
+    assert "创新联合体备案证书" in cert_text  # the default title (威海 备案)
     path = context["verify_url"].split("://", 1)[-1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200
 
