@@ -37,16 +37,47 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    """System administrators see every programme; programme staff only their authority's."""
+
     list_display = ["title", "authority", "opens_on", "closes_on", "published"]
     list_filter = ["authority", "published"]
     search_fields = ["title", "code"]
     inlines = [RuleInline, RequirementInline, CriterionInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(authority_id=request.user.authority_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "authority" and not request.user.is_superuser:
+            from portal.models import Authority
+
+            kwargs["queryset"] = Authority.objects.filter(pk=request.user.authority_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.authority_id = request.user.authority_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ProgrammeRule)
 class ProgrammeRuleAdmin(admin.ModelAdmin):
     list_display = ["programme", "rule_key", "severity", "citation", "active"]
     list_filter = ["programme", "severity", "rule_key"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(programme__authority_id=request.user.authority_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme" and not request.user.is_superuser:
+            kwargs["queryset"] = Programme.objects.filter(authority_id=request.user.authority_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Application)

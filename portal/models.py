@@ -196,6 +196,15 @@ class User(AbstractUser):
             )
         ]
 
+    def save(self, *args, **kwargs):
+        # Programme staff reach the admin for their configuration (portal.backends); the others only
+        # when they are system administrators.
+        if self.role == Role.STAFF:
+            self.is_staff = True
+        elif self.role != Role.ADMIN and not self.is_superuser:
+            self.is_staff = False
+        super().save(*args, **kwargs)
+
     def __str__(self):
         return self.full_name or self.username
 

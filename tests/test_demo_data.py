@@ -83,7 +83,7 @@ def test_users_have_valid_scopes(demo):
         staff = User.objects.get(username=f"{prefix}_staff")
         assert staff.role == Role.STAFF and staff.authority_id == authority.pk
         for user in (applicant, reviewer, staff):
-            assert not user.is_superuser and not user.is_staff
+            assert not user.is_superuser and user.is_staff == (user.role == Role.STAFF)  # staff: the admin
             user.full_clean()
 
     expert = User.objects.get(username="expert")

@@ -651,3 +651,53 @@ def test_a_seventh_programme_is_configured_in_the_admin_pages_alone(client, seed
     assert results["min_members"].status == "warn"
     assert "《苏州市创新联合体建设实施方案（2027年修订）》三（一）2" in str(results["min_members"].message)
     assert results["field_in"].status == "pass"
+
+
+def test_programme_staff_configure_their_own_authoritys_programmes_and_the_holidays_in_the_admin(client, seeded):
+    """Programme staff reach the admin for their configuration only: their authority's programmes
+    (and rules), the expert pool and the holiday calendar — not other authorities', not applications."""
+    from django.urls import reverse
+
+    from review.calendar import WorkingCalendar
+    from review.models import HolidayDay
+    from tests.review_factories import staff_user
+
+    suzhou = Programme.objects.get(code="suzhou-2026")
+    beijing = Programme.objects.get(code="beijing-2026")
+    staff = staff_user(suzhou.authority)
+    staff.refresh_from_db()
+    assert staff.is_staff and not staff.is_superuser
+    client.force_login(staff)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:applications_programme_changelist") in index
+    assert reverse("admin:review_holidayday_changelist") in index
+    assert reverse("admin:applications_application_changelist") not in index
+    assert reverse("admin:portal_user_changelist") not in index
+
+    listing = client.get(reverse("admin:applications_programme_changelist")).content.decode()
+    assert suzhou.title in listing and beijing.title not in listing
+    assert client.get(reverse("admin:applications_programme_change", args=[suzhou.pk])).status_code == 200
+    other = client.get(reverse("admin:applications_programme_change", args=[beijing.pk]))
+    assert other.status_code == 302  # the admin's "does not exist" redirect: nothing of it is shown
+    rules = client.get(reverse("admin:applications_programmerule_changelist")).content.decode()
+    assert beijing.guideline_title not in rules
+    assert client.get(reverse("admin:applications_application_changelist")).status_code == 403
+    assert client.get(reverse("admin:portal_user_changelist")).status_code == 403
+
+    # The holiday table: a make-up Saturday entered by staff changes the working-day count.
+    saturday = next(datetime.date(2031, 1, d) for d in range(1, 8) if datetime.date(2031, 1, d).weekday() == 5)
+    assert not WorkingCalendar().is_workday(saturday)
+    response = client.post(reverse("admin:review_holidayday_add"),
+                           {"date": saturday.isoformat(), "name": "调休上班", "is_workday": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert HolidayDay.objects.get(date=saturday).is_workday
+    assert WorkingCalendar().is_workday(saturday)
+
+    # Applicants, district reviewers and experts never reach the admin.
+    from tests.review_factories import applicant_user, district_of, district_user, expert_user, unit_in
+
+    for user in (applicant_user(unit_in("suzhou-2026")), district_user(district_of("suzhou-2026")), expert_user()):
+        user.refresh_from_db()
+        assert not user.is_staff
+        client.force_login(user)
+        assert client.get(reverse("admin:index")).status_code == 302  # to the admin's login
