@@ -289,3 +289,14 @@ def test_home_page_in_chinese_by_default(client, settings):
     settings.LANGUAGE_CODE = project_settings.LANGUAGE_CODE  # whatever a test fixture chose for other tests
     html = client.get(reverse("home")).content.decode()
     assert '<html lang="zh-hans">' in html and "办理流程" in html
+
+
+@pytest.mark.chinese
+def test_labels_are_followed_by_the_chinese_colon_in_chinese():
+    from django.template import Context, Template
+
+    template = Template('{% load i18n portal_tags %}{% translate "Deadline" %}{% colon %}2026-12-31')
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "截止时间：2026-12-31"
+    with translation.override("en"):
+        assert template.render(Context()) == "Deadline: 2026-12-31"

@@ -140,3 +140,11 @@ def portal_name():
     from django.conf import settings
 
     return settings.PORTAL_NAME
+
+
+@register.simple_tag
+def colon():
+    """The label separator of the active language: "：" in Chinese, ": " otherwise."""
+    from django.utils.translation import get_language
+
+    return "：" if (get_language() or "").startswith("zh") else ": "
