@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from portal.models import Authority
 from review.models import Criterion
 
 from .models import Application, ApplicationVersion, AttachmentRequirement, Programme, ProgrammeRule
@@ -35,27 +36,36 @@ class CriterionInline(admin.TabularInline):
     fields = ["order", "name", "weight"]
 
 
-@admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
-    """System administrators see every programme; programme staff only their authority's."""
+class AuthorityScopedAdmin(admin.ModelAdmin):
+    """System administrators see every row; programme staff only their authority's.
 
-    list_display = ["title", "authority", "opens_on", "closes_on", "published"]
-    list_filter = ["authority", "published"]
-    search_fields = ["title", "code"]
-    inlines = [RuleInline, RequirementInline, CriterionInline]
+    ``authority_lookup`` leads from the row to its authority's id; ``scoped_field`` is the foreign
+    key whose choices are narrowed to the staff member's authority (``scoped_model`` rows whose
+    ``scoped_model_lookup`` is that authority).
+    """
+
+    authority_lookup = "authority_id"
+    scoped_field, scoped_model, scoped_model_lookup = "", None, ""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(authority_id=request.user.authority_id)
+        return queryset.filter(**{self.authority_lookup: request.user.authority_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "authority" and not request.user.is_superuser:
-            from portal.models import Authority
-
-            kwargs["queryset"] = Authority.objects.filter(pk=request.user.authority_id)
+        if db_field.name == self.scoped_field and not request.user.is_superuser:
+            kwargs["queryset"] = self.scoped_model.objects.filter(**{self.scoped_model_lookup: request.user.authority_id})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(AuthorityScopedAdmin):
+    list_display = ["title", "authority", "opens_on", "closes_on", "published"]
+    list_filter = ["authority", "published"]
+    search_fields = ["title", "code"]
+    inlines = [RuleInline, RequirementInline, CriterionInline]
+    scoped_field, scoped_model, scoped_model_lookup = "authority", Authority, "pk"
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
@@ -64,20 +74,11 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeRule)
-class ProgrammeRuleAdmin(admin.ModelAdmin):
+class ProgrammeRuleAdmin(AuthorityScopedAdmin):
     list_display = ["programme", "rule_key", "severity", "citation", "active"]
     list_filter = ["programme", "severity", "rule_key"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(programme__authority_id=request.user.authority_id)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "programme" and not request.user.is_superuser:
-            kwargs["queryset"] = Programme.objects.filter(authority_id=request.user.authority_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    authority_lookup = "programme__authority_id"
+    scoped_field, scoped_model, scoped_model_lookup = "programme", Programme, "authority_id"
 
 
 @admin.register(Application)

@@ -681,6 +681,8 @@ def test_programme_staff_configure_their_own_authoritys_programmes_and_the_holid
     assert other.status_code == 302  # the admin's "does not exist" redirect: nothing of it is shown
     rules = client.get(reverse("admin:applications_programmerule_changelist")).content.decode()
     assert beijing.guideline_title not in rules
+    add_page = client.get(reverse("admin:applications_programme_add")).content.decode()
+    assert suzhou.authority.name in add_page and beijing.authority.name not in add_page  # only their authority
     assert client.get(reverse("admin:applications_application_changelist")).status_code == 403
     assert client.get(reverse("admin:portal_user_changelist")).status_code == 403
 
