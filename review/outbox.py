@@ -9,7 +9,6 @@ row — so a task delivered twice, or retried after its worker was killed, yield
 document.
 """
 
-import functools
 import logging
 
 from django.conf import settings
@@ -85,21 +84,20 @@ def district_users(application):
     return list(User.objects.filter(district_id=application.district_id, role=Role.DISTRICT, is_active=True))
 
 
-def in_portal_language(func):
-    """Notices are written in the portal's language (settings.LANGUAGE_CODE), not in the language
-    of whoever happens to act: a reviewer browsing in English must not send English notices."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return func(*args, **kwargs)
-
-    return wrapper
+def portal_language():
+    """Write notices in the portal's language (settings.LANGUAGE_CODE), not in the language of
+    whoever happens to act: a reviewer browsing in English must not send English notices.
+    ``with outbox.portal_language(): notify(...)`` or as a decorator."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
-@in_portal_language
 def on_transition(application, name, source, target, reason=""):
     """Jobs and notices a transition calls for (called by review.services.fire)."""
+    with portal_language():
+        _on_transition(application, name, source, target, reason)
+
+
+def _on_transition(application, name, source, target, reason):
     url = reverse("application_detail", args=[application.pk])
     title = str(application)
     applicants = applicant_users(application)

@@ -9,12 +9,11 @@ import random
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -297,7 +296,7 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
         for expert_id in drawn:
             assignment = Assignment.objects.create(application=app, expert_id=expert_id, draw=draw, deadline=deadline)
             if assignment.expert.user_id:
-                with translation.override(settings.LANGUAGE_CODE):  # notices in the portal's language
+                with outbox.portal_language():
                     outbox.notify([assignment.expert.user], "expert_invited",
                                   _("Invitation to evaluate: %(name)s") % {"name": app},
                                   _("You are invited to evaluate “%(name)s” (%(programme)s). Please answer and "
@@ -519,7 +518,7 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
         raise ActionRefused(_("Say whether you object as an individual or as a unit."))
     objection.save()
     application = entry.application
-    with translation.override(settings.LANGUAGE_CODE):  # notices in the portal's language
+    with outbox.portal_language():
         outbox.notify(outbox.staff_users(application.programme), "objection_received",
                       _("Objection received: %(name)s") % {"name": application},
                       _("An objection to “%(name)s” was received during publicity and awaits your finding.") % {

@@ -112,7 +112,6 @@ def _page(request, application, form=None, peer_form=None, status=200):
         "show_peer": bool(peer_min) or bool(peer_opinions),
         "peer_opinions": peer_opinions,
         "peer_qualifying": sum(1 for o in peer_opinions if o.qualifies),
-        "peer_withdrawn": sum(1 for o in peer_opinions if o.withdrawn_at),
         "peer_form": peer_form if peer_form is not None else PeerOpinionForm(auto_id=PEER_AUTO_ID,
             initial={"date": timezone.localdate()}),
         "versions": versions,
