@@ -3,7 +3,6 @@
 from django.contrib import admin
 
 from portal.models import Authority
-from review.models import Criterion
 
 from .models import Application, ApplicationVersion, AttachmentRequirement, Programme, ProgrammeRule
 from .rules import REGISTRY
@@ -28,12 +27,6 @@ class RequirementInline(admin.TabularInline):
     extra = 1
     fields = ["order", "code", "name", "required", "required_when", "citation", "allow_images", "max_mb",
               "description"]
-
-
-class CriterionInline(admin.TabularInline):
-    model = Criterion
-    extra = 1
-    fields = ["order", "name", "weight"]
 
 
 class AuthorityScopedAdmin(admin.ModelAdmin):
@@ -64,7 +57,7 @@ class ProgrammeAdmin(AuthorityScopedAdmin):
     list_display = ["title", "authority", "opens_on", "closes_on", "published"]
     list_filter = ["authority", "published"]
     search_fields = ["title", "code"]
-    inlines = [RuleInline, RequirementInline, CriterionInline]
+    inlines = [RuleInline, RequirementInline]  # review.admin adds the scoring sheet
     scoped_field, scoped_model, scoped_model_lookup = "authority", Authority, "pk"
 
     def save_model(self, request, obj, form, change):

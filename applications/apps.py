@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Programmes and applications")
+
+    def ready(self):
+        # The event functions and document kinds register themselves when imported; they import
+        # the models, which cannot happen before the app registry is ready.
+        from . import documents, events  # noqa: F401

@@ -11,9 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
 from portal.models import Authority, District, Unit, UnitType
-from review.workflow import ApplicationWorkflow, State
 
-from .scoping import ApplicationQuerySet
+from .choices import LeadCategory, LeadSelection, OperatorStatus, PersonRole, Severity
+from .lifecycle import ApplicationWorkflow
+from .rules import REGISTRY, validate_params
+from .stages import validate_stages
+from .states import EDITABLE_STATES
 
 
 class Programme(models.Model):
@@ -60,8 +63,6 @@ class Programme(models.Model):
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("The closing date is before the opening date.")})
-        from review.workflow import validate_stages
-
         validate_stages(self.stages)
 
     def is_open(self, on=None):
@@ -124,9 +125,6 @@ class AttachmentRequirement(models.Model):
         return True
 
 
-class Severity(models.TextChoices):
-    HARD = "hard", _("hard (blocks submission)")
-    SOFT = "soft", _("soft (warning: 原则上/一般)")
 
 
 class ProgrammeRule(models.Model):
@@ -151,33 +149,34 @@ class ProgrammeRule(models.Model):
         return f"{self.rule_key} {self.citation}"
 
     def clean(self):
-        from .rules import REGISTRY, validate_params
-
         if self.rule_key not in REGISTRY:
             raise ValidationError({"rule_key": _("Unknown rule kind.")})
         validate_params(self.rule_key, self.params)
 
 
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_table(self):
+        """Everything a list needs, in a fixed number of queries."""
+        return self.select_related("programme__authority", "unit", "district").annotate(
+            member_count=models.Count("members", distinct=True))
+
+    def for_detail(self):
+        return self.select_related("programme__authority", "unit__division__parent__parent", "district",
+                                   "created_by").prefetch_related(
+            "programme__attachment_requirements", "programme__rules",
+            "members", "people", "tasks", "budget_lines", "targets", "versions", "documents",
+            models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
+                "files")),
+        )
+
+
 class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
-    class LeadCategory(models.TextChoices):
-        NONE = "", _("not applicable")
-        TECH_LEADER = "tech_leader", _("national or provincial technology leader enterprise")
-        INDUSTRY_LEADER = "industry_leader", _("industry-leading enterprise")
-        UNICORN = "unicorn", _("unicorn enterprise")
-        LAB = "lab", _("national or provincial laboratory")
-        TECH_CENTRE = "tech_centre", _("national or provincial technology innovation centre")
-        OTHER = "other", _("other")
+    LeadCategory = LeadCategory
 
-    class LeadSelection(models.TextChoices):
-        NONE = "", _("not applicable")
-        CITY = "city", _("selected by the city")
-        COUNTY = "county", _("selected by a county-level city or district")
+    LeadSelection = LeadSelection
 
-    class OperatorStatus(models.TextChoices):
-        NONE = "", _("not stated")
-        LEGAL_ENTITY = "legal_entity", _("independent legal entity")
-        SEPARATE = "separate", _("separate people, money and assets")
-        NEITHER = "neither", _("neither")
+    OperatorStatus = OperatorStatus
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications",
                                   verbose_name=_("programme"))
@@ -186,7 +185,7 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="applications", verbose_name=_("district office"),
                                  help_text=_("The office that does the initial review."))
-    # ``state`` (a protected FSMField) and the transitions come from review.workflow.
+    # ``state`` (a protected FSMField) and the transitions come from applications.lifecycle.
 
     # 基本信息
     name = models.CharField(_("consortium name"), max_length=120, blank=True)
@@ -244,7 +243,7 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
 
     @property
     def is_editable(self):
-        return self.state in (State.DRAFT, State.RETURNED)
+        return self.state in EDITABLE_STATES
 
     @property
     def rd_intensity(self):
@@ -283,16 +282,7 @@ class Member(models.Model):
 
 
 class Person(models.Model):
-    class Role(models.TextChoices):
-        COUNCIL_CHAIR = "council_chair", _("council chair (理事长)")
-        ADMIN_HEAD = "admin_head", _("administrative head (行政负责人)")
-        TECH_HEAD = "tech_head", _("technical head (技术负责人)")
-        COMMISSIONER = "commissioner", _("project commissioner (项目专员)")
-        CHIEF_EXPERT = "chief_expert", _("chief expert (首席专家)")
-        EXPERT_COMMITTEE = "expert_committee", _("expert committee head (专家委员会)")
-        SECRETARIAT = "secretariat", _("secretariat head (秘书处)")
-        OPERATIONS = "operations", _("operating team head (运营团队)")
-        OTHER = "other", _("other")
+    Role = PersonRole
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
     role = models.CharField(_("governance role"), max_length=20, choices=Role.choices)

@@ -23,7 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import UnitType
+from portal.models import CreditRecord, UnitType
+
+from .choices import LeadCategory, OperatorStatus, PersonRole, Severity
 
 PASS, WARN, FAIL, NA = "pass", "warn", "fail", "na"
 
@@ -104,8 +106,6 @@ SCALARS = (
 
 def facts_from_application(application, today=None):
     """Facts of a saved application (uses prefetched members/people/attachments if present)."""
-    from portal.models import CreditRecord
-
     facts = Facts(programme=application.programme, **lead_facts(application.unit), today=today)
     for name in SCALARS:
         setattr(facts, name, getattr(application, name))
@@ -232,9 +232,7 @@ def lead_independent_legal_person(f, p):
 
 @rule("lead_category", gettext_lazy("lead unit category"), categories=(list, True))
 def lead_category(f, p):
-    from .models import Application
-
-    labels = dict(Application.LeadCategory.choices)
+    labels = dict(LeadCategory.choices)
     ok = f.lead_category in p["categories"]
     req = _("the lead unit must be one of: %(cats)s") % {
         "cats": "、".join(str(labels.get(c, c)) for c in p["categories"])}
@@ -329,9 +327,7 @@ def member_qualification(f, p):
 
 @rule("governance_roles", gettext_lazy("governance roles filled"), roles=(list, True))
 def governance_roles(f, p):
-    from .models import Person
-
-    labels = dict(Person.Role.choices)
+    labels = dict(PersonRole.choices)
     filled = {person.role for person in f.people if person.name.strip()}
     missing = [r for r in p["roles"] if r not in filled]
     req = _soft(p, _("the consortium must name: %(roles)s"), _("the consortium should in principle name: %(roles)s")) % {
@@ -380,11 +376,9 @@ def integrated_enterprises_min(f, p):
 
 @rule("operator_independent", gettext_lazy("operating entity is independent"))
 def operator_independent(f, p):
-    from .models import Application
-
-    ok = f.operator_status in (Application.OperatorStatus.LEGAL_ENTITY, Application.OperatorStatus.SEPARATE)
+    ok = f.operator_status in (OperatorStatus.LEGAL_ENTITY, OperatorStatus.SEPARATE)
     req = _("the operating entity must be an independent legal entity or have separate people, money and assets")
-    labels = dict(Application.OperatorStatus.choices)
+    labels = dict(OperatorStatus.choices)
     return ok, req, _("declared: %(value)s") % {"value": labels.get(f.operator_status, f.operator_status)}
 
 
@@ -440,8 +434,6 @@ def completeness(f):
 
 def evaluate(application_or_facts, rules=None, requirements=None):
     """Every rule's result for an application (saved, or its unsaved Facts)."""
-    from .models import Severity
-
     f = application_or_facts if isinstance(application_or_facts, Facts) else facts_from_application(
         application_or_facts)
     programme = f.programme

@@ -8,15 +8,21 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from review.workflow import State, permitted
+from portal.lifecycle import ActionRefused, perform, permitted
+from portal.models import Unit
 
-from .models import Application, ApplicationVersion, Attachment, AttachmentFile
+from .models import Application, ApplicationVersion, Attachment, AttachmentFile, BudgetLine, Member, Person
 from .rules import evaluate
+from .states import State
 from .uploads import check_upload
 
+__all__ = ["ActionRefused", "fire", "submit", "freeze_version", "store_attachment", "snapshot", "present"]
 
-class ActionRefused(Exception):
-    """An action the user may not take now; the message says why, in the user's language."""
+
+def fire(application_id, name, user, reason="", ip=None, before=None, after=None):
+    """Run transition ``name`` on one application for ``user`` (see :func:`portal.lifecycle.perform`)."""
+    queryset = Application.objects.select_related("programme__authority", "unit", "district")
+    return perform(queryset, application_id, name, user, reason=reason, ip=ip, before=before, after=after)
 
 
 @transaction.atomic
@@ -95,14 +101,12 @@ def freeze_version(application, user):
 
 def submit(application_id, user, ip=None):
     """Submit (or, after a return, resubmit): checks, transition, log, frozen version — all or nothing."""
-    from review.services import fire
-
     try:
         application = Application.objects.select_related("programme", "unit").get(pk=application_id)
     except Application.DoesNotExist:
         raise ActionRefused(_("The application no longer exists.")) from None
     name = "resubmit" if application.state == State.RETURNED else "submit"
-    if not permitted(getattr(application, name), user):
+    if not permitted(application, name, user):
         if not application.is_editable:
             raise ActionRefused(_("This application has already been submitted."))
         raise ActionRefused(_("Only a user of the applicant unit may submit this application."))
@@ -128,10 +132,6 @@ def _label(model, field, value):
 
 def present(data):
     """A snapshot as labelled rows and tables, in the reader's language."""
-    from portal.models import Unit
-
-    from .models import BudgetLine, Member, Person
-
     app = data["application"]
     basic = ["name", "field", "industry_chain", "formation_mode", "lead_selected_by", "goals"]
     lead = ["lead_category", "lead_revenue", "lead_rd_spending", "lead_carriers", "lead_has_provincial_carrier",

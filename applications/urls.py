@@ -3,8 +3,10 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/<slug:code>/", views.call_detail, name="call_detail"),
     path("calls/<slug:code>/apply/", views.application_start, name="application_start"),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/eligibility/", views.eligibility, name="application_eligibility"),
     path("applications/<int:pk>/attachments/<slug:code>/", views.attachment_upload, name="attachment_upload"),

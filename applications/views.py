@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,8 @@ from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
 from .rules import SCALARS, Facts, MemberFacts, PersonFacts, evaluate, lead_facts
 from .scoping import visible_applications
-from .services import ActionRefused, present, snapshot, store_attachment, submit
+from .services import ActionRefused, present, store_attachment, submit
+from .stages import STAGES
 from .uploads import UploadRejected
 
 
@@ -189,87 +190,6 @@ def attachment_download(request, pk, file_id):
 
 
 @login_required
-def application_detail(request, pk):
-    visible = visible_applications(request.user).for_detail()
-    application = get_object_or_404(visible, pk=pk)
-    slots = []
-    by_req = {a.requirement_id: a for a in application.attachments.all()}
-    for req in application.programme.attachment_requirements.all():
-        slot = by_req.get(req.pk)
-        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
-    results = evaluate(application)
-    from review.documents import verification_code
-    from review.views.applicant import timeline_context
-
-    number = application.certificate_number
-    # Programme staff of the authority see the experts' evaluation; applicants never see experts' names.
-    from review import services as review_services
-    from review import workflow
-
-    assignments = []
-    if workflow.is_staff_of(application, request.user):
-        assignments = list(application.assignments.select_related("expert").order_by("id"))
-
-    return render(request, "applications/detail.html", {
-        **timeline_context(application, request.user),
-        "actions": next_actions(application, request.user),
-        "documents": list(application.documents.all()),
-        "agreements": (list(application.filing_agreements.all())
-                       if request.user.role in (Role.APPLICANT, Role.STAFF) else []),
-        "application": application,
-        "results": results,
-        "blocking": sum(1 for r in results if r.blocks),
-        "p": present(snapshot(application, results)),
-        "slots": slots,
-        "versions": sorted(application.versions.all(), key=lambda v: -v.number),
-        "is_applicant": request.user.role == Role.APPLICANT,
-        "assignments": assignments,
-        "aggregate": review_services.aggregate(application, assignments) if assignments else None,
-        "verify_path": reverse("verify_certificate", args=[number, verification_code(number)]) if number else "",
-    })
-
-
-def next_actions(application, user):
-    """(label, url, css) of the stage pages this user may act on now."""
-    from django.urls import reverse
-
-    from review import workflow
-    from review.workflow import State
-
-    pk = application.pk
-    state = application.state
-    actions = []
-    if workflow.is_applicant_of(application, user):
-        if state in (State.DRAFT, State.RETURNED):
-            actions.append((_("Edit"), reverse("application_edit", args=[pk]), "primary"))
-            actions.append((_("Submit") if state == State.DRAFT else _("Resubmit"),
-                            reverse("application_submit", args=[pk]), "success"))
-        if state in workflow.REVIEW_STATES or state == State.RETURNED:
-            actions.append((_("Withdraw"), reverse("application_withdraw", args=[pk]), "outline-danger"))
-    elif state == State.DISTRICT_REVIEW and workflow.is_district_reviewer_of(application, user):
-        actions.append((_("Initial review"), reverse("district_review", args=[pk]), "primary"))
-    elif workflow.is_staff_of(application, user):
-        pages = {
-            State.FORMAL_REVIEW: (_("Formal review"), "formal_review", [pk]),
-            State.EXPERT_PENDING: (_("Organise the expert evaluation"), "expert_organise", [pk]),
-            State.EXPERT_REVIEW: (_("Expert evaluation"), "expert_organise", [pk]),
-            State.DECISION: (_("Decision"), "decision", [pk]),
-            State.PUBLICITY: (_("Publicity"), "publicity_manage", []),
-        }
-        if state in pages:
-            label, name, args = pages[state]
-            actions.append((label, reverse(name, args=args), "primary"))
-        if state == State.APPROVED:
-            if workflow.route_has_publicity(application):
-                actions.append((_("Open publicity"), reverse("publicity_manage"), "primary"))
-            else:
-                actions.append((_("File"), reverse("filing"), "primary"))
-    if len(application.versions.all()) > 1:
-        actions.append((_("Compare versions"), reverse("version_diff", args=[pk]), "outline-secondary"))
-    return actions
-
-
-@login_required
 def application_submit(request, pk):
     application = _own_application(request, pk, editable=True)
     if not application.is_editable:
@@ -299,3 +219,31 @@ def version_detail(request, pk, number):
     version = get_object_or_404(application.versions.select_related("created_by"), number=number)
     return render(request, "applications/version.html", {"application": application, "version": version,
                                                          "p": present(version.data)})
+
+
+# --- the public call pages -------------------------------------------------------------------------
+
+def open_programmes():
+    today = timezone.localdate()
+    return Programme.objects.filter(published=True, opens_on__lte=today, closes_on__gte=today).select_related(
+        "authority")
+
+
+def home(request):
+    return render(request, "portal/home.html", {"programmes": open_programmes()})
+
+
+def call_list(request):
+    programmes = Programme.objects.filter(published=True).select_related("authority").order_by("-closes_on")
+    page = Paginator(programmes, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/call_list.html", {"page": page, "today": timezone.localdate()})
+
+
+def call_detail(request, code):
+    programme = get_object_or_404(Programme.objects.select_related("authority"), code=code, published=True)
+    return render(request, "portal/call_detail.html", {
+        "programme": programme,
+        "rules": programme.rules.filter(active=True),
+        "requirements": programme.attachment_requirements.all(),
+        "stages": [dict(s, name=s.get("label") or STAGES[s["key"]].label) for s in programme.stages],
+    })

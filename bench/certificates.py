@@ -44,8 +44,8 @@ def prepare(count):
     from django.utils import timezone
 
     from applications.models import Application, Member, Programme
+    from notices.models import Document, Job
     from portal.models import Unit, User
-    from review.models import Document, Job
 
     call_command("migrate", verbosity=0)
     call_command("load_programmes", "--demo-window", verbosity=0)
@@ -74,8 +74,8 @@ def prepare(count):
 
 
 def run(workers, jobs, Document, Job):
+    from notices.tasks import run_job
     from portal.celery import app as celery_app
-    from review.tasks import run_job
 
     ids = [j.pk for j in jobs]
     Document.objects.filter(job_id__in=ids).delete()

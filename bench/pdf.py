@@ -14,7 +14,7 @@ import time
 import _setup  # noqa: F401
 from pypdf import PdfReader
 
-from review.documents import font_faces, qr_data_uri, render_pdf
+from notices.documents import font_faces, qr_data_uri, render_pdf
 
 
 def context(chinese: bool):

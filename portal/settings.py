@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "axes",
     "portal",
+    "notices",
     "applications",
     "review",
 ]
@@ -120,7 +121,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The embedded demo database cannot enforce review.Document's NULLS NOT DISTINCT constraint
+    # The embedded demo database cannot enforce notices.Document's NULLS NOT DISTINCT constraint
     # (PostgreSQL, where the tests and production run, does; the demo's in-process jobs run one at
     # a time).  Say so once here instead of warning on every command.
     SILENCED_SYSTEM_CHECKS = ["models.W047"]
@@ -258,7 +259,7 @@ PORTAL_NAME = _("Innovation Consortium Application Portal")
 
 # The periodic sweep re-sends outbox jobs left pending (broker outage, killed worker).
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "review.tasks.sweep_outbox", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
+    "sweep-outbox": {"task": "notices.tasks.sweep_outbox", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -10,45 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Programme
-from applications.scoping import visible_applications
-
 from .forms import RegistrationForm, UnitForm, UnitUserForm
 from .models import Division, Role, User
-
-
-def open_programmes():
-    today = timezone.localdate()
-    return Programme.objects.filter(published=True, opens_on__lte=today, closes_on__gte=today).select_related(
-        "authority")
-
-
-def home(request):
-    return render(request, "portal/home.html", {"programmes": open_programmes()})
-
-
-def call_list(request):
-    programmes = Programme.objects.filter(published=True).select_related("authority").order_by("-closes_on")
-    page = Paginator(programmes, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/call_list.html", {"page": page, "today": timezone.localdate()})
-
-
-def call_detail(request, code):
-    programme = get_object_or_404(Programme.objects.select_related("authority"), code=code, published=True)
-    from review.workflow import STAGE_KEYS
-
-    stage_labels = dict(zip(STAGE_KEYS, stage_names(), strict=True))
-    return render(request, "portal/call_detail.html", {
-        "programme": programme,
-        "rules": programme.rules.filter(active=True),
-        "requirements": programme.attachment_requirements.all(),
-        "stages": [dict(s, name=s.get("label") or stage_labels[s["key"]]) for s in programme.stages],
-    })
-
-
-def stage_names():
-    return [_("initial review and recommendation"), _("formal review"), _("expert evaluation"),
-            _("decision"), _("publicity"), _("filing")]
 
 
 @transaction.atomic
@@ -74,23 +37,6 @@ def register(request):
     division_codes = dict(form.fields["division"].queryset.values_list("code", "pk"))
     return render(request, "portal/register.html", {"form": form, "suggestion": suggestion,
                                                     "division_codes": division_codes})
-
-
-@login_required
-def workspace(request):
-    """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
-    from review.views.staff import dashboard_context
-
-    user = request.user
-    context = dashboard_context(user)
-    if user.role == Role.APPLICANT:
-        # for_table() groups by (member count), which drops Meta.ordering: order explicitly.
-        context["applications"] = visible_applications(user).for_table().order_by("-updated_at", "-pk")
-        context["programmes"] = open_programmes()
-        template = "portal/workspace_applicant.html"
-    else:
-        template = "review/dashboard/reviewer.html"
-    return render(request, template, context)
 
 
 def _unit_admin_required(request):

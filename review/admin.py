@@ -1,6 +1,25 @@
 from django.contrib import admin
 
-from .models import Expert, ExpertRelation, FilingAgreement, HolidayDay, TransitionLog
+from applications.admin import ProgrammeAdmin
+from applications.models import Programme
+
+from .models import Criterion, Expert, ExpertRelation, FilingAgreement, HolidayDay, TransitionLog
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 1
+    fields = ["order", "name", "weight"]
+
+
+# A programme's scoring sheet (review.Criterion) is edited on the programme's page: the review app
+# extends the applications app's admin rather than the other way round.
+admin.site.unregister(Programme)
+
+
+@admin.register(Programme)
+class ProgrammeWithScoringAdmin(ProgrammeAdmin):
+    inlines = [*ProgrammeAdmin.inlines, CriterionInline]
 
 
 class RelationInline(admin.TabularInline):

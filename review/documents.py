@@ -1,87 +1,20 @@
-"""Rendering official documents to PDF (A4, Chinese, serif) with WeasyPrint.
+"""The documents the review issues about many applications at once, registered with the notices app."""
 
-WeasyPrint is imported lazily here and nowhere else.  The embedded font is the GB 2312 cut
-of Noto Serif CJK SC that ``scripts/build_font.py`` builds at set-up (TrueType outlines:
-small and fast to subset); characters outside it fall back to Debian's full Noto Serif CJK.
-"""
-
-import base64
-import hashlib
-import hmac
-import os
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
-
-FONT_FAMILY = "Portal Serif SC"
+from applications.models import Application, Programme
+from notices.documents import kind
+from notices.models import Job
 
 
-def font_dir() -> Path:
-    return Path(settings.DOCUMENT_FONT_DIR)
+@kind(Job.Kind.PUBLICITY_LIST, "documents/publicity_list.html")
+def publicity_list_context(job):
+    batch = job.batch
+    return {"batch": batch, "programme": batch.programme, "authority": batch.programme.authority,
+            "entries": [e.application for e in batch.entries.select_related("application__unit")]}
 
 
-def font_faces() -> str:
-    """@font-face rules for the built font (empty when it was not built: system fonts are used)."""
-    rules = []
-    for weight, style in (("normal", "Regular"), ("bold", "Bold")):
-        path = font_dir() / f"PortalSerifSC-{style}.ttf"
-        if path.exists():
-            rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
-                         f'src: url("{path.as_uri()}"); }}')
-    return "\n".join(rules)
-
-
-def verification_code(number: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"certificate:{number}".encode(), hashlib.sha256).hexdigest()
-    return digest[:16]
-
-
-def verification_url(number: str) -> str:
-    path = reverse("verify_certificate", args=[number, verification_code(number)])
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
-def qr_data_uri(text: str) -> str:
-    import segno
-
-    svg = segno.make(text, error="m").svg_inline(scale=3, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-def render_pdf(template: str, context: dict, language: str = "zh-hans", font_family: str | None = None) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    # A caller that names its own font family (the Latin baseline of bench/pdf.py) gets no
-    # @font-face rules for the portal's CJK font, so nothing of it is loaded.
-    faces = font_faces() if font_family is None else ""
-    with translation.override(language):
-        html = render_to_string(template, {**context, "font_faces": faces,
-                                           "font_family": font_family or f'"{FONT_FAMILY}", "Noto Serif CJK SC", serif'})
-    fonts = FontConfiguration()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
-
-
-def write_atomically(storage, name: str, data: bytes) -> str:
-    """Write to a temporary file beside the target, fsync, then rename into place.
-
-    A worker killed mid-write leaves at most a ``.part`` file, never a half-written document.
-    """
-    path = Path(storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return name
+@kind(Job.Kind.FILING_ANNOUNCEMENT, "documents/filing_announcement.html")
+def filing_announcement_context(job):
+    programme = Programme.objects.select_related("authority").get(pk=job.payload["programme"])
+    return {"programme": programme, "authority": programme.authority,
+            "entries": list(Application.objects.filter(pk__in=job.payload["applications"]).select_related(
+                "unit").order_by("certificate_number"))}

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Programme
 from applications.scoping import visible_applications
+from applications.states import State
 from portal.models import District, Role
 
 from .models import TransitionLog
-from .workflow import State
 
 #: Roles that may open the staff list (each sees its own scope: authority, district, everything).
 LIST_ROLES = (Role.STAFF, Role.DISTRICT, Role.ADMIN)

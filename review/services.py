@@ -11,18 +11,25 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from applications import lifecycle
 from applications.models import Application, AttachmentFile
-from applications.services import ActionRefused, freeze_version
+from applications.rules import evaluate
+from applications.scoping import visible_applications
+from applications.services import fire, freeze_version
+from applications.stages import acting_states, stage_params
+from applications.states import State
 from applications.uploads import UploadRejected, check_upload
+from notices import outbox
+from notices.events import portal_language
+from notices.models import Job
 from portal import creditcode
+from portal.lifecycle import ActionRefused
+from portal.models import Role
 
-from . import outbox, workflow
 from .calendar import WorkingCalendar
 from .models import (
     Assignment,
@@ -41,41 +48,12 @@ from .models import (
     PublicityEntry,
     Score,
     SiteVisit,
-    TransitionLog,
     sha256_of,
 )
-from .workflow import State
-
-CONDITION_MESSAGES = {
-    "_is_open": lambda app: _("The call is not open: %(dates)s") % {"dates": app.programme.status_message()},
-    "_no_hard_failures": lambda app: _("The application still fails a hard condition; see the eligibility check."),
-    "peer_opinions_sufficient": lambda app: _(
-        "At least %(n)d peer opinions by experts of associate senior title (副高) or above are needed.") % {
-        "n": workflow.stage_params(app, "district_review").get("peer_opinions_min", 0)},
-    "recommendation_letter_present": lambda app: _("The recommendation letter (推荐函) must be uploaded."),
-    "agreement_signed": lambda app: _("The signed agreement with targets must be uploaded before filing."),
-    "experts_done": lambda app: _("Every expert who accepted must submit scores first (and at least one must)."),
-    "has_assignments": lambda app: _("Draw experts first."),
-    "visits_recorded": lambda app: _("Record the site visit or defence first: this programme's expert assessment "
-                                     "includes one."),
-    "route_has_publicity": lambda app: _("This programme's route has no publicity."),
-    "route_skips_publicity": lambda app: _("This application must go through publicity first."),
-    "publicity_over_without_pending_objection": lambda app: _(
-        "The publicity period has not ended, or an objection is still pending."),
-}
 
 
 def client_ip(request):
     return request.META.get("REMOTE_ADDR") if request is not None else None
-
-
-def _unmet(application, name):
-    meta = getattr(application, name)._django_fsm
-    transition = meta.get_transition(application.state)
-    for condition in transition.conditions or []:
-        if not condition(application):
-            return CONDITION_MESSAGES.get(condition.__name__, lambda a: _("A condition is not met."))(application)
-    return None
 
 
 def _load(application_id):
@@ -83,41 +61,6 @@ def _load(application_id):
         return Application.objects.select_related("programme__authority", "unit", "district").get(pk=application_id)
     except Application.DoesNotExist:
         raise ActionRefused(_("The application no longer exists.")) from None
-
-
-def fire(application_id, name, user, reason="", ip=None, before=None, after=None):
-    """Run transition ``name`` on one application for ``user``; returns the application."""
-    try:
-        with transaction.atomic():
-            application = _load(application_id)
-            method = getattr(application, name)
-            if not workflow.permitted(method, user):
-                if not method._django_fsm.has_transition(application.state):
-                    raise ActionRefused(_("This cannot be done while the application is “%(state)s”.") % {
-                        "state": application.get_state_display()})
-                raise ActionRefused(_("You are not allowed to do this for this application."))
-            if name == "return_for_revision" and not reason.strip():
-                raise ActionRefused(_("Please give the reason for the return."))
-            if before is not None:
-                before(application)
-            problem = _unmet(application, name)
-            if problem:
-                raise ActionRefused(problem)
-            source = application.state
-            method(by=user)
-            if name == "return_for_revision":
-                application.return_reason = reason
-            application.save()
-            TransitionLog.objects.create(application=application, transition=name, actor=user,
-                                         actor_role=user.role, source=source, target=application.state,
-                                         reason=reason, ip=ip)
-            if after is not None:
-                after(application)
-            outbox.on_transition(application, name, source, application.state, reason)
-            return application
-    except (ConcurrentTransition, TransitionNotAllowed):
-        raise ActionRefused(_("Someone else has just acted on this application; nothing was changed. "
-                              "Please reload the page to see its present state.")) from None
 
 
 def _stored(data, name):
@@ -146,14 +89,14 @@ def withdraw(application_id, user, reason="", ip=None):
 # --- district -----------------------------------------------------------------------------------
 
 def add_peer_opinion(application, user, **data):
-    if not (workflow.is_district_reviewer_of(application, user) and application.state == State.DISTRICT_REVIEW):
+    if not (lifecycle.is_district_reviewer_of(application, user) and application.state == State.DISTRICT_REVIEW):
         raise ActionRefused(_("Only the district office can add peer opinions during its review."))
     return PeerOpinion.objects.create(application=application, added_by=user, **data)
 
 
 def withdraw_peer_opinion(application, user, opinion_id, reason):
     """Withdraw a mistaken peer opinion during the district review; it stays on record and stops counting."""
-    if not (workflow.is_district_reviewer_of(application, user) and application.state == State.DISTRICT_REVIEW):
+    if not (lifecycle.is_district_reviewer_of(application, user) and application.state == State.DISTRICT_REVIEW):
         raise ActionRefused(_("Only the district office can withdraw peer opinions during its review."))
     if not reason.strip():
         raise ActionRefused(_("Please give the reason for withdrawing the peer opinion."))
@@ -194,8 +137,6 @@ def district_decide(application_id, user, decision, opinion, letter=None, ip=Non
 
 def formal_checklist(application):
     """Items generated from the programme: attachments present, conditions, member names."""
-    from applications.rules import evaluate
-
     items = []
     files = {}
     for f in AttachmentFile.objects.filter(attachment__application=application).select_related(
@@ -266,7 +207,7 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
     The seed and the ordered candidate list are recorded, so ``replay_draw`` gives the same result.
     """
     application = _load(application_id)
-    if not workflow.is_staff_of(application, user):
+    if not lifecycle.is_staff_of(application, user):
         raise ActionRefused(_("You are not allowed to do this for this application."))
     if application.state not in (State.EXPERT_PENDING, State.EXPERT_REVIEW):
         raise ActionRefused(_("Experts are drawn only during the expert evaluation."))
@@ -296,7 +237,7 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
         for expert_id in drawn:
             assignment = Assignment.objects.create(application=app, expert_id=expert_id, draw=draw, deadline=deadline)
             if assignment.expert.user_id:
-                with outbox.portal_language():
+                with portal_language():
                     outbox.notify([assignment.expert.user], "expert_invited",
                                   _("Invitation to evaluate: %(name)s") % {"name": app},
                                   _("You are invited to evaluate “%(name)s” (%(programme)s). Please answer and "
@@ -396,7 +337,7 @@ def aggregate(application, assignments=None):
     totals = sorted(a.total for a in assignments if a.status == Assignment.Status.SUBMITTED and a.total is not None)
     if not totals:
         return None
-    method = workflow.stage_params(application, "expert_review").get("aggregate", "mean")
+    method = stage_params(application, "expert_review").get("aggregate", "mean")
     if method == "trimmed_mean" and len(totals) >= 5:
         totals = totals[1:-1]
     return (sum(totals) / len(totals)).quantize(Decimal("0.01"))
@@ -407,7 +348,7 @@ def conclude_experts(application_id, user, ip=None):
 
 
 def record_site_visit(application, user, kind, date, place, participants, notes, attachment=None):
-    if not workflow.is_staff_of(application, user):
+    if not lifecycle.is_staff_of(application, user):
         raise ActionRefused(_("You are not allowed to do this for this application."))
     visit = SiteVisit(application=application, kind=kind, date=date, place=place, participants=participants,
                       notes=notes, by=user)
@@ -435,7 +376,7 @@ def decide(application_ids, user, outcome, reason="", meeting=None, ip=None):
         done = []
         for application_id in application_ids:
             def record(app):
-                body = workflow.stage_params(app, "decision").get("meeting")
+                body = stage_params(app, "decision").get("meeting")
                 if body and meeting is None:
                     raise ActionRefused(_("This programme decides at a meeting (%(body)s): record the meeting "
                                           "(date, body, minutes).") % {"body": body})
@@ -455,7 +396,7 @@ def new_meeting(programme, user, date, body, minutes):
 def open_publicity(programme, application_ids, user, starts_on, title="", ip=None):
     if not application_ids:
         raise ActionRefused(_("Choose at least one approved application."))
-    if user.role != "staff" or user.authority_id != programme.authority_id:
+    if user.role != Role.STAFF or user.authority_id != programme.authority_id:
         raise ActionRefused(_("You are not allowed to do this for this programme."))
     period = WorkingCalendar().period(starts_on, programme.publicity_working_days)
     with transaction.atomic():
@@ -471,7 +412,7 @@ def open_publicity(programme, application_ids, user, starts_on, title="", ip=Non
 
             fire(application_id, "publicize", user, ip=ip, before=record,
                  reason=_("publicity %(start)s – %(end)s") % {"start": starts_on, "end": period.end})
-        outbox.document_job(outbox.Job.Kind.PUBLICITY_LIST, batch=batch)
+        outbox.add_job(Job.Kind.PUBLICITY_LIST, f"{Job.Kind.PUBLICITY_LIST}:batch{batch.pk}", batch=batch)
     return batch, period
 
 
@@ -518,8 +459,8 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
         raise ActionRefused(_("Say whether you object as an individual or as a unit."))
     objection.save()
     application = entry.application
-    with outbox.portal_language():
-        outbox.notify(outbox.staff_users(application.programme), "objection_received",
+    with portal_language():
+        outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id), "objection_received",
                       _("Objection received: %(name)s") % {"name": application},
                       _("An objection to “%(name)s” was received during publicity and awaits your finding.") % {
                           "name": application}, reverse("publicity_batch", args=[batch.pk]))
@@ -533,7 +474,7 @@ def record_finding(objection_id, user, finding, text, action="return", ip=None):
     with transaction.atomic():
         objection = Objection.objects.select_for_update().select_related("entry__application").get(pk=objection_id)
         application = objection.entry.application
-        if not workflow.is_staff_of(application, user):
+        if not lifecycle.is_staff_of(application, user):
             raise ActionRefused(_("You are not allowed to do this for this application."))
         if objection.finding != Objection.Finding.PENDING:
             raise ActionRefused(_("This objection already has a finding."))
@@ -577,7 +518,7 @@ def file_applications(application_ids, user, ip=None, today=None):
         close_finished_batches([app.pk for app in done])
         if done:
             ids = sorted(app.pk for app in done)
-            outbox.add_job(outbox.Job.Kind.FILING_ANNOUNCEMENT,
+            outbox.add_job(Job.Kind.FILING_ANNOUNCEMENT,
                            f"filing_announcement:{done[0].programme_id}:{today.isoformat()}:{ids[0]}-{ids[-1]}:{len(ids)}",
                            payload={"applications": ids, "programme": done[0].programme_id})
     return done
@@ -586,9 +527,9 @@ def file_applications(application_ids, user, ip=None, today=None):
 def store_filing_agreement(application_id, user, upload, signed_on, note=""):
     """Staff upload the signed agreement with targets of an approved application (kept with its versions)."""
     application = _load(application_id)
-    if not workflow.is_staff_of(application, user):
+    if not lifecycle.is_staff_of(application, user):
         raise ActionRefused(_("You are not allowed to do this for this application."))
-    if not workflow.stage_params(application, "filing").get("agreement"):
+    if not stage_params(application, "filing").get("agreement"):
         raise ActionRefused(_("This programme's filing needs no agreement."))
     if application.state not in (State.APPROVED, State.PUBLICITY):
         raise ActionRefused(_("The agreement is uploaded after approval and before filing."))
@@ -613,13 +554,6 @@ def close_finished_batches(application_ids):
 
 
 def waiting_queue(user):
-    """Applications waiting for this user's action."""
-    from applications.scoping import visible_applications
-
-    qs = visible_applications(user)
-    if user.role == "district":
-        return qs.filter(state=State.DISTRICT_REVIEW)
-    if user.role == "staff":
-        return qs.filter(Q(state__in=[State.FORMAL_REVIEW, State.EXPERT_PENDING, State.EXPERT_REVIEW, State.DECISION,
-                                      State.APPROVED, State.PUBLICITY]))
-    return qs.none()
+    """Applications waiting for this user's action (the states in which the user's role acts)."""
+    states = acting_states(user.role)
+    return visible_applications(user).filter(state__in=states) if states else Application.objects.none()

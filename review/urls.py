@@ -1,8 +1,10 @@
 from django.urls import path
 
-from .views import applicant, district, documents, experts, public, staff
+from .views import applicant, detail, district, documents, experts, public, staff, workspace
 
 urlpatterns = [
+    path("workspace/", workspace.workspace, name="workspace"),
+    path("applications/<int:pk>/", detail.application_detail, name="application_detail"),
     # applicant
     path("applications/<int:pk>/withdraw/", applicant.withdraw, name="application_withdraw"),
     path("applications/<int:pk>/diff/", applicant.version_diff, name="version_diff"),

@@ -84,6 +84,9 @@ say "makemigrations --check"
 say "ruff check"
 ruff check .
 
+say "lint-imports (the layers and the no-cycle contract in pyproject.toml)"
+lint-imports --no-cache
+
 if find . \( -path ./.venv -o -path ./node_modules -o -path ./.git \) -prune -o -name '*.po' -print -quit | grep -q .; then
     say "compilemessages"
     "$PY" manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0

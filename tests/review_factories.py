@@ -25,11 +25,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications import services as app_services
+from applications import stages
 from applications.models import Application, BudgetLine, Member, Person, Programme, Target, Task
+from applications.states import State
 from portal.models import District, Division, Role, UnitType, User
-from review import services, workflow
+from review import services
 from review.models import Expert
-from review.workflow import State
 
 from .factories import UnitFactory, UserFactory, make_credit_code
 from .pdfs import blank_pdf
@@ -168,13 +169,13 @@ def make_draft(code, unit=None, lead_unit_type=UnitType.ENTERPRISE, lead_selecte
 def forward_states(app):
     """The states this application passes through from draft to filed, in order."""
     states = [State.DRAFT]
-    for key in workflow.route(app):
+    for key in stages.route(app):
         if key == "expert_review":
             states += [State.EXPERT_PENDING, State.EXPERT_REVIEW]
         elif key in ("district_review", "formal_review", "decision"):
-            states.append(workflow.STAGE_STATE[key])
+            states.append(stages.STAGES[key].waits_in)
     states.append(State.APPROVED)
-    if workflow.route_has_publicity(app):
+    if stages.route_has_publicity(app):
         states.append(State.PUBLICITY)
     states.append(State.FILED)
     return states
@@ -211,7 +212,7 @@ def step(app, target=None, experts=3, publicity_start=None, today=None):
         app_services.submit(app.pk, app.created_by)
     elif state == State.DISTRICT_REVIEW:
         reviewer = district_user(app.district)
-        params = workflow.stage_params(app, "district_review")
+        params = stages.stage_params(app, "district_review")
         for i in range(params.get("peer_opinions_min", 0) - sum(p.qualifies for p in app.peer_opinions.all())):
             services.add_peer_opinion(app, reviewer, expert_name=f"同行专家{i + 1}", title="教授",
                                       title_level="senior", discipline="电子科学与技术", opinion="同意推荐。",
@@ -228,11 +229,11 @@ def step(app, target=None, experts=3, publicity_start=None, today=None):
         record_visit(app, staff)
         services.conclude_experts(app.pk, staff)
     elif state == State.DECISION:
-        meeting_body = workflow.stage_params(app, "decision").get("meeting")
+        meeting_body = stages.stage_params(app, "decision").get("meeting")
         meeting = services.new_meeting(app.programme, staff, timezone.localdate(), meeting_body, "审议通过。") \
             if meeting_body else None
         services.decide([app.pk], staff, "approve", meeting=meeting)
-    elif state == State.APPROVED and workflow.route_has_publicity(app):
+    elif state == State.APPROVED and stages.route_has_publicity(app):
         if publicity_start is None:
             publicity_start = timezone.localdate() - datetime.timedelta(days=30 if target == State.FILED else 0)
         services.open_publicity(app.programme, [app.pk], staff, publicity_start)
@@ -246,14 +247,14 @@ def step(app, target=None, experts=3, publicity_start=None, today=None):
 
 def record_visit(app, staff):
     """Where the programme's expert assessment includes one (威海, 北京), staff record a site visit."""
-    if workflow.stage_params(app, "expert_review").get("visit_required") and not app.site_visits.exists():
+    if stages.stage_params(app, "expert_review").get("visit_required") and not app.site_visits.exists():
         services.record_site_visit(app, staff, "site_visit", timezone.localdate(), "牵头单位研发中心",
                                    "评审专家三名、市科技局工作人员", "查看研发场地和设备，座谈。")
 
 
 def sign_agreement(app, staff):
     """Where the programme's filing needs it (中关村), staff upload the signed agreement with targets."""
-    if workflow.stage_params(app, "filing").get("agreement") and not app.filing_agreements.exists():
+    if stages.stage_params(app, "filing").get("agreement") and not app.filing_agreements.exists():
         services.store_filing_agreement(app.pk, staff, pdf_upload("协议书.pdf"), timezone.localdate())
 
 
@@ -295,7 +296,7 @@ def make_application(code, state=State.DRAFT, from_state=None, reason="请补充
             services.fire(app.pk, "return_for_revision", staff, reason=reason)
     elif state == State.REFUSED:
         if app.state == State.DECISION:
-            body = workflow.stage_params(app, "decision").get("meeting")
+            body = stages.stage_params(app, "decision").get("meeting")
             meeting = services.new_meeting(app.programme, staff, timezone.localdate(), body, "审议未通过。") \
                 if body else None
             services.decide([app.pk], staff, "refuse", reason=reason, meeting=meeting)

@@ -12,10 +12,10 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from applications.models import Application
-from applications.services import ActionRefused
+from applications.states import State
+from portal.lifecycle import ActionRefused
 from review import services
 from review.models import CertificateCounter, Decision, Meeting, TransitionLog
-from review.workflow import State
 
 from .review_factories import make_application, staff_user
 

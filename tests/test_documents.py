@@ -20,12 +20,13 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from applications.certificates import verification_code
 from applications.models import Application
+from notices import documents, outbox
+from notices.models import Document, Job
 from portal.celery import app as celery_app
 from portal.models import Notification, Role
-from review import outbox, services
-from review.documents import verification_code
-from review.models import Document, Job
+from review import services
 from tests.factories import UnitFactory, UserFactory
 from tests.review_factories import make_application
 
@@ -104,7 +105,7 @@ def test_return_and_refusal_notices_carry_the_reason(dispatch):
 
 @pytest.mark.django_db
 def test_every_document_kind_renders_chinese_without_missing_glyphs(dispatch):
-    from review.documents import render_pdf
+    from notices.documents import render_pdf
 
     app = make_application("zgc-2026", state="approved")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
@@ -113,7 +114,7 @@ def test_every_document_kind_renders_chinese_without_missing_glyphs(dispatch):
     text, _ = pdf_text(batch_doc)
     assert app.name in text
     job = Job(kind=Job.Kind.APPLICATION_FORM, key="x", application=app)
-    data = render_pdf(outbox.DOCUMENT_TEMPLATES[job.kind], outbox.document_context(job))
+    data = render_pdf(documents.template_of(job.kind), documents.context_for(job))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert app.name in text and app.unit.name in text
     assert "\ufffd" not in text
@@ -318,7 +319,7 @@ def test_broker_down_during_transition_then_restored(broker):
 
 @pytest.mark.django_db(transaction=True)
 def test_same_task_delivered_twice_gives_one_document(broker):
-    from review.tasks import run_job
+    from notices.tasks import run_job
 
     broker()
     app, staff = file_one()
@@ -373,17 +374,18 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
     footer and only the portal's embedded serif font."""
     import base64
 
-    from review.documents import FONT_FAMILY, render_pdf, verification_url
+    from applications.certificates import verification_url
+    from notices.documents import FONT_FAMILY, render_pdf
 
     app = make_application("weihai-2026", state="filed")
     make_application("beijing-2026", state="returned")
     make_application("beijing-2026", state="refused")
     kinds = set(Document.objects.values_list("kind", flat=True))
-    assert kinds == set(outbox.DOCUMENT_TEMPLATES) - {Job.Kind.APPLICATION_FORM}, kinds
-    documents = list(Document.objects.all())
+    assert kinds == set(documents.KINDS) - {Job.Kind.APPLICATION_FORM}, kinds
+    stored = list(Document.objects.all())
     job = Job(kind=Job.Kind.APPLICATION_FORM, key="form", application=app)
-    form_pdf = render_pdf(outbox.DOCUMENT_TEMPLATES[job.kind], outbox.document_context(job))
-    rendered = [(d.kind, d.application_id, d.file.open("rb").read()) for d in documents]
+    form_pdf = render_pdf(documents.template_of(job.kind), documents.context_for(job))
+    rendered = [(d.kind, d.application_id, d.file.open("rb").read()) for d in stored]
     for label, application_id, data in rendered + [("form", app.pk, form_pdf)]:
         reader = PdfReader(io.BytesIO(data))
         text = "".join(page.extract_text() for page in reader.pages)
@@ -398,7 +400,7 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
 
     # The certificate carries the QR code of its public verification page.
     certificate = Document.objects.get(kind=Job.Kind.CERTIFICATE, application=app)
-    context = outbox.document_context(certificate.job)
+    context = documents.context_for(certificate.job)
     assert context["verify_url"] == verification_url(app.certificate_number)
     svg = base64.b64decode(context["qr"].split(",", 1)[1]).decode()
     assert svg.startswith("<svg") and "path" in svg

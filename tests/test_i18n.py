@@ -199,7 +199,7 @@ def test_translations_are_chinese_not_copies():
 
 def test_state_labels():
     from applications.models import Application
-    from review.workflow import State
+    from applications.states import State
 
     with translation.override("zh-hans"):
         assert {state.value: str(state.label) for state in State} == STATE_LABELS

@@ -37,9 +37,9 @@ from applications.rules import (
     evaluate,
     validate_params,
 )
+from applications.stages import route
 from portal import creditcode
 from portal.models import Authority, CreditRecord, District, Division, UnitType
-from review.workflow import route
 
 from .factories import ApplicationFactory, MemberFactory, PersonFactory, UnitFactory
 

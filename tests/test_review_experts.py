@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Programme
-from applications.services import ActionRefused
+from applications.states import State
+from portal.lifecycle import ActionRefused
 from portal.models import Role
 from review import services
 from review.models import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
 from review.seed_criteria import ZGC_CRITERIA, load_criteria
-from review.workflow import State
 from tests import pdfs
 from tests.factories import AuthorityFactory, UserFactory
 from tests.review_factories import (

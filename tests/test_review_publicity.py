@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.models import Application, Programme
-from applications.services import ActionRefused
+from applications.states import State
+from portal.lifecycle import ActionRefused
 from review import services
 from review.models import Decision, Meeting, Objection, TransitionLog
-from review.workflow import State
 
 from .factories import make_credit_code
 from .review_factories import district_user, make_application, pdf_upload, staff_user, unit_in
@@ -574,7 +574,7 @@ def test_the_agreement_is_served_to_the_applicant_and_the_staff_only(client, see
 
 
 def test_the_applicant_sees_the_certificate_number_and_its_verification_link(client, seeded):
-    from review.documents import verification_code
+    from applications.certificates import verification_code
 
     app = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")
     client.force_login(app.created_by)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications.models import Application, Member, Programme
+from applications.states import State
 from portal.models import Role
 from review.filters import ApplicationFilter, staff_queryset
 from review.models import TransitionLog
-from review.workflow import State
 
 from .factories import UserFactory
 from .review_factories import (

@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services as app_services
+from applications import stages
 from applications.models import Application, Member
-from applications.services import ActionRefused
-from review import services, workflow
+from applications.states import State
+from portal.lifecycle import ActionRefused
+from review import services
 from review.models import (
     Decision,
     DistrictOpinion,
@@ -27,7 +29,6 @@ from review.models import (
     TransitionLog,
 )
 from review.views.staff import dashboard_context
-from review.workflow import State
 
 from .pdfs import text_pdf
 from .review_factories import (
@@ -163,7 +164,7 @@ def test_weihai_new_rd_lead_goes_straight_to_the_city(seeded):
     """A 新型研发机构 lead skips the district, with the peer opinions attached to the application."""
     app = make_draft("weihai-2026", lead_unit_type="new_rd")
     assert app.attachments.filter(requirement__code="peer_opinions").exists()
-    assert workflow.route(app) == ["formal_review", "expert_review", "publicity", "filing"]
+    assert stages.route(app) == ["formal_review", "expert_review", "publicity", "filing"]
     app = submit(app)
     assert app.state == State.FORMAL_REVIEW
     app = advance(app, State.FILED)
@@ -677,7 +678,7 @@ def _chinese_pdf(text):
     """A PDF with a Chinese text layer, as an agreement typed in a word processor would have."""
     from weasyprint import HTML
 
-    from review.documents import FONT_FAMILY, font_faces
+    from notices.documents import FONT_FAMILY, font_faces
 
     html = (f"<style>{font_faces()} body {{ font-family: '{FONT_FAMILY}', 'Noto Serif CJK SC', serif; }}</style>"
             f"<h1>创新联合体组建协议</h1><p>{text}</p>")

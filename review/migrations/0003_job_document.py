@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import review.models
+import notices.models
 from django.db import migrations, models
 
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('certificate', 'filing certificate'), ('notice_received', 'notice of receipt'), ('notice_returned', 'notice of return for revision'), ('notice_refused', 'notice of refusal'), ('recommendation', 'recommendation opinion'), ('publicity_list', 'publicity list'), ('filing_announcement', 'filing announcement'), ('application_form', 'application form'), ('email', 'e-mail notification')], max_length=24)),
                 ('version', models.PositiveIntegerField(default=1)),
-                ('file', models.FileField(max_length=200, upload_to=review.models.document_path)),
+                ('file', models.FileField(max_length=200, upload_to=notices.models.document_path)),
                 ('sha256', models.CharField(max_length=64)),
                 ('size', models.PositiveIntegerField()),
                 ('task_id', models.CharField(blank=True, max_length=64)),

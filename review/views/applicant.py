@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import lifecycle
 from applications.models import Application, BudgetLine, Member, Person
 from applications.scoping import visible_applications
-from applications.services import ActionRefused
+from portal.lifecycle import ActionRefused, permitted
+from portal.lifecycle import labels as lifecycle_labels
 from portal.models import Role, Unit
 
-from .. import services, workflow
-from ..models import TransitionLog
+from .. import services
 
 # --- the timeline ---------------------------------------------------------------------------------
 
@@ -28,16 +29,8 @@ NAME_ROLES = (Role.STAFF, Role.DISTRICT, Role.ADMIN)
 
 
 def transition_labels():
-    """``{transition name: label}`` from the transitions' ``custom["label"]`` in review.workflow."""
-    labels = {}
-    for name in workflow.TRANSITIONS:
-        meta = getattr(Application, name)._django_fsm
-        for transition in meta.transitions.values():
-            label = (transition.custom or {}).get("label")
-            if label:
-                labels[name] = label
-                break
-    return labels
+    """``{transition name: label}`` from the transitions' ``custom["label"]`` in applications.lifecycle."""
+    return lifecycle_labels(Application)
 
 
 def timeline_context(application, user):
@@ -48,7 +41,7 @@ def timeline_context(application, user):
     """
     show_names = bool(user.is_authenticated and user.role in NAME_ROLES)
     show_ip = bool(user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN))
-    queryset = TransitionLog.objects.filter(application=application).order_by("at", "id")
+    queryset = application.log.order_by("at", "id")
     if show_names:
         queryset = queryset.select_related("actor")
     labels = transition_labels()
@@ -74,9 +67,9 @@ class WithdrawForm(forms.Form):
 def withdraw(request, pk):
     application = get_object_or_404(
         visible_applications(request.user).select_related("programme__authority", "unit"), pk=pk)
-    if not workflow.is_applicant_of(application, request.user):
+    if not lifecycle.is_applicant_of(application, request.user):
         raise Http404
-    if not workflow.permitted(application.withdraw, request.user):
+    if not permitted(application, "withdraw", request.user):
         messages.error(request, _("This application can no longer be withdrawn: it is “%(state)s”.") % {
             "state": application.get_state_display()})
         return redirect(application)

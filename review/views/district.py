@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from applications import lifecycle, stages
 from applications.rules import evaluate
 from applications.scoping import visible_applications
-from applications.services import ActionRefused, present, snapshot
+from applications.services import present, snapshot
+from applications.states import State
+from portal.lifecycle import ActionRefused
 
-from .. import services, workflow
+from .. import services
 from ..models import DistrictOpinion, PeerOpinion
-from ..workflow import State
 from .applicant import timeline_context
 
 
@@ -78,13 +80,13 @@ class PeerOpinionForm(forms.ModelForm):
 def _reviewable(request, pk):
     """The application if this user is a district reviewer of its district; 404 otherwise."""
     application = get_object_or_404(visible_applications(request.user).for_detail(), pk=pk)
-    if not workflow.is_district_reviewer_of(application, request.user):
+    if not lifecycle.is_district_reviewer_of(application, request.user):
         raise Http404
     return application
 
 
 def _page(request, application, form=None, peer_form=None, status=200):
-    params = workflow.stage_params(application, "district_review")
+    params = stages.stage_params(application, "district_review")
     with_letter = bool(params.get("recommendation_letter"))
     in_review = application.state == State.DISTRICT_REVIEW
     results = evaluate(application)
@@ -125,7 +127,7 @@ def district_review(request, pk):
     application = _reviewable(request, pk)
     if request.method != "POST":
         return _page(request, application)
-    with_letter = bool(workflow.stage_params(application, "district_review").get("recommendation_letter"))
+    with_letter = bool(stages.stage_params(application, "district_review").get("recommendation_letter"))
     form = DistrictOpinionForm(request.POST, request.FILES, with_letter=with_letter)
     if not form.is_valid():
         messages.error(request, _("The opinion was not sent: please correct the fields marked in red."))
@@ -189,8 +191,8 @@ def letter_download(request, pk, opinion_id):
     application = get_object_or_404(
         visible_applications(request.user).select_related("programme__authority"), pk=pk)
     user = request.user
-    if not (workflow.is_applicant_of(application, user) or workflow.is_district_reviewer_of(application, user)
-            or workflow.is_staff_of(application, user)):
+    if not (lifecycle.is_applicant_of(application, user) or lifecycle.is_district_reviewer_of(application, user)
+            or lifecycle.is_staff_of(application, user)):
         raise Http404
     opinion = get_object_or_404(DistrictOpinion.objects.exclude(letter=""), pk=opinion_id,
                                 application=application)

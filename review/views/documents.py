@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.certificates import verification_code
 from applications.models import Application
 from applications.scoping import visible_applications
-
-from .. import outbox
-from ..documents import verification_code
-from ..models import Document, Job
+from notices import outbox
+from notices.models import Document, Job
 
 
 @login_required

@@ -23,14 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import lifecycle, stages
 from applications.scoping import visible_applications
-from applications.services import ActionRefused, present, snapshot
+from applications.services import present, snapshot
+from applications.states import State
+from portal.lifecycle import ActionRefused
 from portal.models import Role
 
-from .. import services, workflow
+from .. import services
 from ..filters import days_waited
 from ..models import Assignment, Expert, SiteVisit
-from ..workflow import State
 
 CENT = Decimal("0.01")
 EXPERT_STATES = (State.EXPERT_PENDING, State.EXPERT_REVIEW)
@@ -142,7 +144,7 @@ def _staff_application(request, pk):
     """The application if the user is programme staff of its authority; 404 for everyone else."""
     application = get_object_or_404(
         visible_applications(request.user).select_related("programme__authority", "unit", "district"), pk=pk)
-    if not workflow.is_staff_of(application, request.user):
+    if not lifecycle.is_staff_of(application, request.user):
         raise Http404
     return application
 
@@ -183,7 +185,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
                  if by_criterion[c.pk] else None}
                 for c in criteria]
 
-    method = workflow.stage_params(application, "expert_review").get("aggregate", "mean")
+    method = stages.stage_params(application, "expert_review").get("aggregate", "mean")
     counts = {status: 0 for status in Assignment.Status.values}
     for assignment in assignments:
         counts[assignment.status] += 1
@@ -193,7 +195,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
         "in_expert_stage": application.state in EXPERT_STATES,
         "can_conclude": application.state == State.EXPERT_REVIEW,
         "visit_missing": (application.state == State.EXPERT_REVIEW
-                          and not workflow.visits_recorded(application)),
+                          and not stages.visits_recorded(application)),
         "pool_size": _pool_size(application.field),
         "draw_form": draw_form,
         "visit_form": visit_form,
@@ -211,7 +213,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
         "trimmed": method == "trimmed_mean" and len(submitted) >= 5,
         "submitted_count": len(submitted),
         "visits": list(application.site_visits.select_related("by").order_by("date", "id")),
-        "modes": workflow.stage_params(application, "expert_review").get("modes", []),
+        "modes": stages.stage_params(application, "expert_review").get("modes", []),
     }
 
 

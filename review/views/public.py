@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Application, Programme
-from applications.services import ActionRefused
+from applications.states import State
+from portal.lifecycle import ActionRefused
 from review import services
 from review.models import Objection, PublicityBatch, PublicityEntry
-from review.workflow import State
 
 #: Entries shown on the public list: an application that left publicity (objection upheld) is not.
 PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]

@@ -12,14 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from applications import lifecycle, stages
 from applications.models import Programme
 from applications.scoping import visible_applications
-from applications.services import ActionRefused, present, snapshot
+from applications.services import present, snapshot
+from applications.states import State
+from notices.models import Document, Job
+from portal.lifecycle import ActionRefused
 from portal.models import Role
-from review import services, workflow
+from review import services
 from review.calendar import WorkingCalendar
 from review.filters import (
     LIST_ROLES,
@@ -33,15 +37,13 @@ from review.filters import (
 from review.models import (
     Assignment,
     Decision,
-    Document,
     FilingAgreement,
     FormalReview,
-    Job,
     Objection,
     PublicityBatch,
     PublicityEntry,
 )
-from review.workflow import State
+from review.views.links import action_link
 
 # --- staff list, export, formal review, dashboards ------------------------------------------------
 
@@ -66,7 +68,7 @@ def staff_list(request):
         queryset = filterset.qs
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    acting = ACTING_STATES.get(request.user.role, ())
+    acting = stages.acting_states(request.user.role)
     for application in page:
         application.days_waited = days_waited(application.waiting_since, today)
         if application.state in acting:
@@ -155,7 +157,7 @@ def formal_review(request, pk):
     if request.user.role != Role.STAFF:
         raise PermissionDenied(_("Only programme staff do the formal review."))
     application = get_object_or_404(_formal_queryset(request.user), pk=pk)
-    if not workflow.is_staff_of(application, request.user):
+    if not lifecycle.is_staff_of(application, request.user):
         raise Http404
     if application.state != State.FORMAL_REVIEW:
         messages.info(request, _("This application is not awaiting formal review (it is “%(state)s”).") % {
@@ -198,48 +200,6 @@ def formal_review(request, pk):
     })
 
 
-#: Where an item waiting in a state is acted on (URL name; "approved" depends on the route).
-ACTION_URLS = {
-    State.DISTRICT_REVIEW: "district_review",
-    State.FORMAL_REVIEW: "formal_review",
-    State.EXPERT_PENDING: "expert_organise",
-    State.EXPERT_REVIEW: "expert_organise",
-    State.DECISION: "decision",
-    State.RETURNED: "application_edit",
-}
-ACTION_LABELS = {
-    State.DISTRICT_REVIEW: gettext_lazy("Initial review"),
-    State.FORMAL_REVIEW: gettext_lazy("Formal review"),
-    State.EXPERT_PENDING: gettext_lazy("Draw experts"),
-    State.EXPERT_REVIEW: gettext_lazy("Expert evaluation"),
-    State.DECISION: gettext_lazy("Decide"),
-    State.RETURNED: gettext_lazy("Revise and resubmit"),
-}
-
-
-def action_link(application):
-    """(URL, label) of the page where the one waited-for action on ``application`` is taken."""
-    state = application.state
-    if state == State.APPROVED:
-        if workflow.route_has_publicity(application):
-            return reverse("publicity_manage"), _("Open publicity")
-        return reverse("filing"), _("File")
-    if state == State.PUBLICITY:
-        batch_id = getattr(application, "publicity_batch_id", None)
-        if batch_id:
-            return reverse("publicity_batch", args=[batch_id]), _("Publicity and objections")
-        return reverse("publicity_manage"), _("Publicity and objections")
-    if state in ACTION_URLS:
-        return reverse(ACTION_URLS[state], args=[application.pk]), str(ACTION_LABELS[state])
-    return application.get_absolute_url(), pgettext("button: view a record", "Open")
-
-
-#: The states in which each role is the one to act (the rest of its list is for information).
-ACTING_STATES = {
-    Role.DISTRICT: (State.DISTRICT_REVIEW,),
-    Role.STAFF: (State.FORMAL_REVIEW, State.EXPERT_PENDING, State.EXPERT_REVIEW, State.DECISION, State.APPROVED,
-                 State.PUBLICITY),
-}
 QUEUE_LIMIT = 20
 
 
@@ -382,7 +342,7 @@ def decision(request, pk):
         visible_applications(request.user).select_related("programme__authority", "unit", "district")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status="submitted"))),
         pk=pk)
-    meeting = workflow.stage_params(application, "decision").get("meeting")
+    meeting = stages.stage_params(application, "decision").get("meeting")
     form = DecisionForm(request.POST or None, meeting=meeting)
     if request.method == "POST":
         if form.is_valid():
@@ -489,7 +449,7 @@ def publicity_manage(request):
     if programme is not None:
         approved = (visible_applications(request.user).filter(state=State.APPROVED, programme=programme)
                     .select_related("programme", "unit", "district").order_by("name", "pk"))
-        candidates = [app for app in approved if workflow.route_has_publicity(app)]
+        candidates = [app for app in approved if stages.route_has_publicity(app)]
     form = PublicityForm(request.POST or None)
     selected, preview = set(), None
     if request.method == "POST" and programme is not None:
@@ -628,7 +588,7 @@ def filing_obstacle(application, today):
     if application.needs_agreement:
         reasons.append(_("The signed agreement with targets has not been uploaded."))
     if application.state == State.APPROVED:
-        if workflow.route_has_publicity(application):
+        if stages.route_has_publicity(application):
             reasons.insert(0, _("Publicity has not been opened for it yet."))
         return " ".join(reasons) or None
     entries = list(application.publicity_entries.all())
@@ -676,7 +636,7 @@ def filing(request):
                   .order_by("programme_id", "name", "pk"))
     ready, waiting = [], []
     for application in candidates:
-        application.needs_agreement = (bool(workflow.stage_params(application, "filing").get("agreement"))
+        application.needs_agreement = (bool(stages.stage_params(application, "filing").get("agreement"))
                                        and not application.has_agreement)
         obstacle = filing_obstacle(application, today)
         if obstacle:
@@ -712,9 +672,9 @@ def filing_agreement(request, pk):
     """中关村: the agreement with targets, signed after admission, uploaded by staff before filing."""
     _require_staff(request)
     application = get_object_or_404(visible_applications(request.user).select_related("programme", "unit"), pk=pk)
-    if not workflow.is_staff_of(application, request.user):
+    if not lifecycle.is_staff_of(application, request.user):
         raise Http404
-    if not workflow.stage_params(application, "filing").get("agreement"):
+    if not stages.stage_params(application, "filing").get("agreement"):
         raise Http404
     form = AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -738,7 +698,7 @@ def filing_agreement(request, pk):
 def filing_agreement_download(request, pk, agreement_id):
     """The agreement, for the applicant unit and the programme staff only."""
     application = get_object_or_404(visible_applications(request.user).select_related("programme__authority"), pk=pk)
-    if not (workflow.is_applicant_of(application, request.user) or workflow.is_staff_of(application, request.user)):
+    if not (lifecycle.is_applicant_of(application, request.user) or lifecycle.is_staff_of(application, request.user)):
         raise Http404
     agreement = get_object_or_404(FilingAgreement, pk=agreement_id, application=application)
     response = FileResponse(agreement.file.open("rb"), content_type="application/pdf", as_attachment=True,

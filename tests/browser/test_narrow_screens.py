@@ -9,11 +9,11 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.core.management import call_command
 from django.urls import reverse
 
+from applications.certificates import verification_code
 from applications.models import Programme
+from applications.states import State
 from review import services
-from review.documents import verification_code
 from review.models import Objection, PublicityEntry
-from review.workflow import State
 from tests.browser.conftest import shoot
 from tests.review_factories import district_user, make_application, make_draft, staff_user
 

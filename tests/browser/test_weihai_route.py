@@ -22,9 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from applications.models import Application
+from applications.states import State
 from review.calendar import WorkingCalendar
 from review.models import Assignment, HolidayDay, PeerOpinion, PublicityBatch, SiteVisit, TransitionLog
-from review.workflow import State
 from tests.browser.conftest import shoot
 from tests.review_factories import (
     district_user,

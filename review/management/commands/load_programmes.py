@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from applications import seed
 from applications.models import Attachment, AttachmentRequirement, Programme, ProgrammeRule
 from portal.models import Authority, District, Division
+from review.seed_criteria import load_criteria
 
 DEMO_BEFORE = datetime.timedelta(days=30)
 DEMO_AFTER = datetime.timedelta(days=90)
@@ -102,8 +103,6 @@ class Command(BaseCommand):
         for spec in seed.PROGRAMMES:
             self.load_programme(spec, authorities[spec["authority"]], demo_window, today, tally)
         # The programmes' scoring sheets (the Zhongguancun eight criteria; others use the default).
-        from review.seed_criteria import load_criteria
-
         criteria = load_criteria()
         tally.counts["criterion"] = {key: criteria[key] for key in ("created", "updated", "unchanged", "deleted")}
         if options["verbosity"] >= 1:

@@ -1,0 +1,17 @@
+"""The public verification of a certificate: a keyed code in the link, so numbers cannot be guessed."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def verification_code(number: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"certificate:{number}".encode(), hashlib.sha256).hexdigest()
+    return digest[:16]
+
+
+def verification_url(number: str) -> str:
+    path = reverse("verify_certificate", args=[number, verification_code(number)])
+    return settings.PORTAL_BASE_URL.rstrip("/") + path

@@ -1,0 +1,45 @@
+"""The applications' enumerations, apart from the models so that the rules can use them
+without importing the models (models → rules → choices, never back)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    HARD = "hard", _("hard (blocks submission)")
+    SOFT = "soft", _("soft (warning: 原则上/一般)")
+
+
+class LeadCategory(models.TextChoices):
+    NONE = "", _("not applicable")
+    TECH_LEADER = "tech_leader", _("national or provincial technology leader enterprise")
+    INDUSTRY_LEADER = "industry_leader", _("industry-leading enterprise")
+    UNICORN = "unicorn", _("unicorn enterprise")
+    LAB = "lab", _("national or provincial laboratory")
+    TECH_CENTRE = "tech_centre", _("national or provincial technology innovation centre")
+    OTHER = "other", _("other")
+
+
+class LeadSelection(models.TextChoices):
+    NONE = "", _("not applicable")
+    CITY = "city", _("selected by the city")
+    COUNTY = "county", _("selected by a county-level city or district")
+
+
+class OperatorStatus(models.TextChoices):
+    NONE = "", _("not stated")
+    LEGAL_ENTITY = "legal_entity", _("independent legal entity")
+    SEPARATE = "separate", _("separate people, money and assets")
+    NEITHER = "neither", _("neither")
+
+
+class PersonRole(models.TextChoices):
+    COUNCIL_CHAIR = "council_chair", _("council chair (理事长)")
+    ADMIN_HEAD = "admin_head", _("administrative head (行政负责人)")
+    TECH_HEAD = "tech_head", _("technical head (技术负责人)")
+    COMMISSIONER = "commissioner", _("project commissioner (项目专员)")
+    CHIEF_EXPERT = "chief_expert", _("chief expert (首席专家)")
+    EXPERT_COMMITTEE = "expert_committee", _("expert committee head (专家委员会)")
+    SECRETARIAT = "secretariat", _("secretariat head (秘书处)")
+    OPERATIONS = "operations", _("operating team head (运营团队)")
+    OTHER = "other", _("other")

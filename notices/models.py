@@ -1,0 +1,84 @@
+"""The notices app's rows: the outbox of jobs (documents to render, e-mails to send) and the
+rendered documents.  The app knows no domain model's code: a job names what it is about through
+two nullable keys (``application``, ``batch``) and a payload; what a document of each kind says is
+registered by the domain apps (:mod:`notices.documents`).  The tables keep the names they had
+when they lived in the review app.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    """Outbox: a document to render or a notice to send, written in the same transaction as the
+    state change that calls for it, then handed to Celery from ``transaction.on_commit``.  A
+    periodic sweep re-sends jobs left pending, so a broker outage delays a job, never loses it.
+    """
+
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", _("filing certificate")
+        NOTICE_RECEIVED = "notice_received", _("notice of receipt")
+        NOTICE_RETURNED = "notice_returned", _("notice of return for revision")
+        NOTICE_REFUSED = "notice_refused", _("notice of refusal")
+        RECOMMENDATION = "recommendation", _("recommendation opinion")
+        PUBLICITY_LIST = "publicity_list", _("publicity list")
+        FILING_ANNOUNCEMENT = "filing_announcement", _("filing announcement")
+        APPLICATION_FORM = "application_form", _("application form")
+        EMAIL = "email", _("e-mail notification")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    key = models.CharField(max_length=120, unique=True, help_text="Idempotency key: one job per document version.")
+    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="jobs")
+    batch = models.ForeignKey("review.PublicityBatch", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="jobs")
+    notification = models.ForeignKey("portal.Notification", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="jobs")
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "review_job"
+        ordering = ["created_at", "id"]
+
+
+def document_path(instance, filename):
+    return f"documents/{instance.kind}/{instance.sha256[:2]}/{instance.sha256}.pdf"
+
+
+class Document(models.Model):
+    """A rendered PDF, stored privately with its checksum, version, task id and time."""
+
+    kind = models.CharField(max_length=24, choices=Job.Kind.choices)
+    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="documents")
+    batch = models.ForeignKey("review.PublicityBatch", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="documents")
+    version = models.PositiveIntegerField(default=1)
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="document")
+    file = models.FileField(upload_to=document_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    task_id = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=10, default="zh-hans")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "review_document"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "application", "batch", "version"], name="one_document_version",
+                                    nulls_distinct=False),
+        ]

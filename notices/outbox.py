@@ -1,0 +1,137 @@
+"""The outbox: documents and notices that must not be lost.
+
+A state change writes ``Job`` rows (and ``Notification`` rows) in its own transaction;
+``transaction.on_commit`` then hands each job to Celery.  If the broker is unreachable the
+job simply stays pending and the periodic sweep (Celery beat) sends it later.  A task takes
+the job's primary key, locks the row, skips work already done, renders to a temporary file
+and renames it into place, and marks the job done in the same transaction as the Document
+row — so a task delivered twice, or retried after its worker was killed, yields exactly one
+document.
+"""
+
+import hashlib
+import logging
+
+from celery import current_app
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from portal.models import Notification, User
+
+from . import documents
+from .models import Document, Job
+
+log = logging.getLogger(__name__)
+
+# --- writing jobs (inside the caller's transaction) -------------------------------------------------
+
+def add_job(kind, key, application=None, batch=None, notification=None, payload=None):
+    job, created = Job.objects.get_or_create(
+        key=key, defaults={"kind": kind, "application": application, "batch": batch, "notification": notification,
+                           "payload": payload or {}})
+    if created and settings.OUTBOX_DISPATCH:
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def notify(users, kind, subject, body, url=""):
+    """An inbox notice for each user, and its e-mail through the outbox."""
+    made = []
+    for user in users:
+        if not user.is_active:
+            continue
+        note = Notification.objects.create(recipient=user, kind=kind, subject=subject, body=body, url=url)
+        if user.email:
+            add_job(Job.Kind.EMAIL, f"email:n{note.pk}", notification=note)
+        made.append(note)
+    return made
+
+
+def users_with_role(role, **scope):
+    """The active users of ``role`` in a scope, e.g. ``users_with_role(Role.STAFF, authority_id=3)``."""
+    return list(User.objects.filter(role=role, is_active=True, **scope))
+
+
+# --- handing jobs to Celery -------------------------------------------------------------------------
+
+def enqueue(job_id):
+    """Send a job to the broker; on any broker error the job stays pending for the sweep."""
+    try:
+        # Looked up by name: the task module imports this one (notices.apps registers it at start).
+        result = current_app.tasks["notices.tasks.run_job"].apply_async(args=[job_id], retry=False)
+    except Exception as error:  # the broker is down: the sweep will send it later
+        log.warning("outbox: job %s stays pending (%s)", job_id, error)
+        return False
+    Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(task_id=result.id or "", enqueued_at=timezone.now())
+    return True
+
+
+def sweep(older_than_seconds=60):
+    """Re-send jobs left pending (broker outage, killed worker).  Returns how many were sent."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    pending = Job.objects.filter(status=Job.Status.PENDING, created_at__lte=cutoff).exclude(
+        enqueued_at__gt=cutoff).values_list("pk", flat=True)
+    return sum(1 for pk in list(pending[:500]) if enqueue(pk))
+
+
+# --- doing a job (inside the Celery task) -------------------------------------------------------------
+
+def run(job_id, task_id=""):
+    """Do one job exactly once.  Safe to call any number of times, concurrently."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == Job.Status.DONE:
+            return "skipped"
+        job.attempts += 1
+        if job.kind == Job.Kind.EMAIL:
+            _send_email(job)
+        else:
+            _render_document(job, task_id)
+        job.status = Job.Status.DONE
+        job.done_at = timezone.now()
+        job.task_id = task_id or job.task_id
+        job.save(update_fields=["status", "done_at", "attempts", "task_id"])
+        return "done"
+
+
+def record_failure(job_id, error, max_attempts=5):
+    """After a failed run (its transaction rolled back): count it; the sweep retries until the limit."""
+    log.error("outbox: job %s failed: %s", job_id, error)
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return
+    job.attempts += 1
+    job.last_error = str(error)[:2000]
+    if job.attempts >= max_attempts:
+        job.status = Job.Status.FAILED
+    job.save(update_fields=["attempts", "last_error", "status"])
+
+
+def _send_email(job):
+    note = job.notification
+    recipient = note.recipient
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("documents/email.txt", {
+            "note": note, "user": recipient, "link": settings.PORTAL_BASE_URL.rstrip("/") + (note.url or "/"),
+        })
+    send_mail(note.subject, body, None, [recipient.email])
+    note.emailed_at = timezone.now()
+    note.save(update_fields=["emailed_at"])
+
+
+def _render_document(job, task_id):
+    data = documents.render_pdf(documents.template_of(job.kind), documents.context_for(job))
+    digest = hashlib.sha256(data).hexdigest()
+    version = Document.objects.filter(kind=job.kind, application_id=job.application_id,
+                                      batch_id=job.batch_id).count() + 1
+    document = Document(kind=job.kind, application_id=job.application_id, batch_id=job.batch_id, version=version,
+                        job=job, sha256=digest, size=len(data), task_id=task_id)
+    name = f"documents/{job.kind}/{digest[:2]}/{digest}.pdf"
+    documents.write_atomically(default_storage, name, data)
+    document.file.name = name
+    document.save()
+    return document

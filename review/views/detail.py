@@ -1,0 +1,55 @@
+"""The application page: what the application says, its eligibility, documents, timeline, the
+experts' evaluation (staff of the authority) and what the user may do next."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from applications import lifecycle
+from applications.certificates import verification_code
+from applications.rules import evaluate
+from applications.scoping import visible_applications
+from applications.services import present, snapshot
+from portal.models import Role
+
+from .. import services
+from .applicant import timeline_context
+from .links import next_actions
+
+
+def attachment_slots(application):
+    """(requirement, files newest first) for each attachment the programme asks for."""
+    by_req = {a.requirement_id: a for a in application.attachments.all()}
+    slots = []
+    for req in application.programme.attachment_requirements.all():
+        slot = by_req.get(req.pk)
+        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
+    return slots
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_object_or_404(visible_applications(request.user).for_detail(), pk=pk)
+    results = evaluate(application)
+    number = application.certificate_number
+    # Programme staff of the authority see the experts' evaluation; applicants never see experts' names.
+    assignments = []
+    if lifecycle.is_staff_of(application, request.user):
+        assignments = list(application.assignments.select_related("expert").order_by("id"))
+    return render(request, "applications/detail.html", {
+        **timeline_context(application, request.user),
+        "actions": next_actions(application, request.user),
+        "documents": list(application.documents.all()),
+        "agreements": (list(application.filing_agreements.all())
+                       if request.user.role in (Role.APPLICANT, Role.STAFF) else []),
+        "application": application,
+        "results": results,
+        "blocking": sum(1 for r in results if r.blocks),
+        "p": present(snapshot(application, results)),
+        "slots": attachment_slots(application),
+        "versions": sorted(application.versions.all(), key=lambda v: -v.number),
+        "is_applicant": request.user.role == Role.APPLICANT,
+        "assignments": assignments,
+        "aggregate": services.aggregate(application, assignments) if assignments else None,
+        "verify_path": reverse("verify_certificate", args=[number, verification_code(number)]) if number else "",
+    })
