@@ -28,9 +28,8 @@ from review.models import (
 )
 from review.views.staff import dashboard_context
 from review.workflow import State
-
-from .pdfs import text_pdf
-from .review_factories import (
+from tests.pdfs import text_pdf
+from tests.review_factories import (
     accept_and_score,
     advance,
     applicant_user,

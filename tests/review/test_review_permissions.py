@@ -13,8 +13,7 @@ from applications.services import ActionRefused
 from review import services, workflow
 from review.models import TransitionLog
 from review.workflow import TRANSITIONS, State
-
-from .review_factories import (
+from tests.review_factories import (
     admin_user,
     applicant_user,
     district_of,
