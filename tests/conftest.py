@@ -24,7 +24,7 @@ def _private_media(settings, tmp_path):
         "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
     settings.MEDIA_ROOT = str(tmp_path / "private")
     settings.AXES_ENABLED = False
-    # Documents are rendered only by the tests that look at them (see tests/test_documents.py).
+    # Documents are rendered only by the tests that look at them (see tests/notices/test_documents.py).
     settings.OUTBOX_DISPATCH = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -30,7 +30,7 @@ from review import services
 from tests.factories import UnitFactory, UserFactory
 from tests.review_factories import make_application
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.usefixtures("seeded")
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from review.calendar import WorkingCalendar
 from review.models import HolidayDay
-
-from .factories import UserFactory
-from .review_factories import make_application, staff_user
+from tests.factories import UserFactory
+from tests.review_factories import make_application, staff_user
 
 D = datetime.date
 

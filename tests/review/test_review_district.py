@@ -28,7 +28,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 GOVERNANCE = ("council_chair", "operations", "expert_committee", "secretariat", "chief_expert")
 
 
-# --- helpers (also used by tests/test_review_applicant.py) -------------------------------------------
+# --- helpers (also used by tests/review/test_review_applicant.py) ----------------------------------
 
 def pdf_upload(name="letter.pdf"):
     return SimpleUploadedFile(name, pdfs.blank_pdf(), content_type="application/pdf")

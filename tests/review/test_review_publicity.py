@@ -14,9 +14,8 @@ from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
 from review.models import Decision, Meeting, Objection, TransitionLog
-
-from .factories import make_credit_code
-from .review_factories import district_user, make_application, pdf_upload, staff_user, unit_in
+from tests.factories import make_credit_code
+from tests.review_factories import district_user, make_application, pdf_upload, staff_user, unit_in
 
 TODAY = timezone.localdate
 

@@ -12,9 +12,9 @@ from portal.models import Role
 from review import services
 from review.models import TransitionLog
 from review.views.applicant import diff_versions, timeline_context
+from tests.applications.test_applications import editor_data, member_row
 from tests.factories import AuthorityFactory, UnitFactory, UserFactory
-from tests.test_applications import editor_data, member_row
-from tests.test_review_district import (
+from tests.review.test_review_district import (
     EN,
     SUZHOU_DIVISION,
     decide,

@@ -1,4 +1,4 @@
-"""docs/workflow.md is generated from review/workflow.py and the seeds; it must be current."""
+"""docs/workflow.md is generated from applications/lifecycle.py, applications/stages.py and the seeds; it must be current."""
 
 from django.core.management import call_command
 

@@ -40,8 +40,7 @@ from applications.rules import (
 from applications.stages import route
 from portal import creditcode
 from portal.models import Authority, CreditRecord, District, Division, UnitType
-
-from .factories import ApplicationFactory, MemberFactory, PersonFactory, UnitFactory
+from tests.factories import ApplicationFactory, MemberFactory, PersonFactory, UnitFactory
 
 TODAY = datetime.date(2026, 6, 15)
 LEAD = "测试牵头企业有限公司"

@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 SOURCES = ["portal", "applications", "review", "templates", "static", "manage.py", "locale"]
 IGNORES = ["--ignore=.venv", "--ignore=node_modules", "--ignore=staticfiles", "--ignore=var", "--ignore=artefacts"]

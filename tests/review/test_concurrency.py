@@ -16,8 +16,7 @@ from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
 from review.models import CertificateCounter, Decision, Meeting, TransitionLog
-
-from .review_factories import make_application, staff_user
+from tests.review_factories import make_application, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,9 +20,8 @@ from applications.states import State
 from portal.models import Role
 from review.filters import ApplicationFilter, staff_queryset
 from review.models import TransitionLog
-
-from .factories import UserFactory
-from .review_factories import (
+from tests.factories import UserFactory
+from tests.review_factories import (
     accept_and_score,
     admin_user,
     applicant_user,

@@ -1,8 +1,8 @@
 """The permission matrix: every transition × every role, own and other unit / district / authority.
 
 For each transition the application is brought (honestly, through the services) into that
-transition's source state; then for each of eight users ``review.workflow.permitted`` is True
-exactly for the intended actor, and firing it through ``review.services.fire`` as anyone else
+transition's source state; then for each of eight users ``portal.lifecycle.permitted`` is True
+exactly for the intended actor, and firing it through ``applications.services.fire`` as anyone else
 raises ActionRefused and changes nothing (state, log, last change).
 """
 
@@ -14,8 +14,7 @@ from applications.states import State
 from portal.lifecycle import ActionRefused, field_transitions, permitted
 from review import services
 from review.models import TransitionLog
-
-from .review_factories import (
+from tests.review_factories import (
     admin_user,
     applicant_user,
     district_of,

@@ -409,7 +409,7 @@ def test_register_add_a_colleague_who_drafts_uploads_and_submits(client, program
     members, uploads the agreement, submits; the administrator sees it; another unit cannot."""
     from portal.models import Unit, User
     from tests.factories import DivisionFactory
-    from tests.test_accounts import NEW_PASSWORD, registration_data
+    from tests.portal.test_accounts import NEW_PASSWORD, registration_data
 
     # A district (区县) under the authority's region, as the registration form offers.
     district = DistrictFactory(authority=programme.authority,
