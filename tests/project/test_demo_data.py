@@ -5,12 +5,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from portal.management.commands.demo_data import DEMO_EXPERTS, DEMO_PASSWORD, DEMO_UNITS
 
 from applications import seed
 from applications.models import Programme
 from portal import creditcode
 from portal.models import District, Division, Role, Unit, User
+from review.management.commands.demo_data import DEMO_EXPERTS, DEMO_PASSWORD, DEMO_UNITS
 from review.models import Expert
 
 PREFIXES = [spec["code"].split("-")[0] for spec in seed.PROGRAMMES]
