@@ -43,3 +43,18 @@ class PersonRole(models.TextChoices):
     SECRETARIAT = "secretariat", _("secretariat head (秘书处)")
     OPERATIONS = "operations", _("operating team head (运营团队)")
     OTHER = "other", _("other")
+
+
+# The review's vocabulary that the lifecycle's conditions read (review.models uses these).
+
+class AssignmentStatus(models.TextChoices):
+    INVITED = "invited", _("invited")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    SUBMITTED = "submitted", _("scores submitted")
+
+
+class ObjectionFinding(models.TextChoices):
+    PENDING = "pending", _("pending")
+    UPHELD = "upheld", _("upheld")
+    DISMISSED = "dismissed", _("dismissed")

@@ -6,6 +6,7 @@ user's scope is a 404, never a leak.
 
 from portal.models import Role
 
+from .choices import AssignmentStatus
 from .models import Application
 from .states import State
 
@@ -25,5 +26,5 @@ def visible_applications(user):
     if user.role == Role.EXPERT:
         # Only applications the expert has accepted (after declaring no conflict of interest).
         return qs.filter(assignments__expert__user=user,
-                         assignments__status__in=["accepted", "submitted"]).distinct()
+                         assignments__status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED]).distinct()
     return qs.none()

@@ -33,12 +33,14 @@ from django.utils.translation import gettext_lazy
 from portal.lifecycle import condition
 from portal.models import Role
 
+from .choices import AssignmentStatus, ObjectionFinding
 from .rules import evaluate
 from .states import State
 
 # --- the route of one application ----------------------------------------------------------------
 
 SKIP_KEYS = {"lead_unit_types", "lead_selected_by"}
+PUBLICITY = "publicity"  # the stage key route_has_publicity looks for
 
 
 def stage_applies(application, stage) -> bool:
@@ -114,7 +116,8 @@ def recommendation_letter_present(application) -> bool:
 def experts_done(application) -> bool:
     """Every expert who accepted has submitted, and at least one has."""
     statuses = [a.status for a in application.assignments.all()]
-    return "submitted" in statuses and not any(s in ("accepted", "invited") for s in statuses)
+    return AssignmentStatus.SUBMITTED in statuses and not any(
+        s in (AssignmentStatus.ACCEPTED, AssignmentStatus.INVITED) for s in statuses)
 
 
 @condition(gettext_lazy("Record the site visit or defence first: this programme's expert assessment includes one."),
@@ -131,17 +134,17 @@ def visits_recorded(application) -> bool:
 
 @condition(gettext_lazy("Draw experts first."))
 def has_assignments(application) -> bool:
-    return application.assignments.exclude(status="declined").exists()
+    return application.assignments.exclude(status=AssignmentStatus.DECLINED).exists()
 
 
 @condition(gettext_lazy("This programme's route has no publicity."))
 def route_has_publicity(application) -> bool:
-    return "publicity" in route(application)
+    return PUBLICITY in route(application)
 
 
 @condition(gettext_lazy("This application must go through publicity first."))
 def route_skips_publicity(application) -> bool:
-    return "publicity" not in route(application)
+    return PUBLICITY not in route(application)
 
 
 @condition(gettext_lazy("The publicity period has not ended, or an objection is still pending."))
@@ -149,7 +152,7 @@ def publicity_over_without_pending_objection(application) -> bool:
     entry = application.publicity_entries.select_related("batch").order_by("-batch__starts_on").first()
     if entry is None or entry.batch.ends_on >= timezone.localdate():
         return False
-    return not entry.objections.filter(finding="pending").exists()
+    return not entry.objections.filter(finding=ObjectionFinding.PENDING).exists()
 
 
 @condition(gettext_lazy("The signed agreement with targets must be uploaded before filing."),
@@ -240,7 +243,7 @@ def params_of(key):
 def stage_of(application):
     """The stage an application in a review state is at (None outside the review)."""
     if application.state == State.APPROVED:
-        return STAGES["publicity" if route_has_publicity(application) else "filing"]
+        return STAGES[PUBLICITY if route_has_publicity(application) else "filing"]
     for stage in STAGES.values():
         if application.state in stage.states:
             return stage

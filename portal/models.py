@@ -188,10 +188,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_role_scope",
                 condition=(
-                    models.Q(role="applicant", unit__isnull=False)
-                    | models.Q(role="district", district__isnull=False)
-                    | models.Q(role="staff", authority__isnull=False)
-                    | models.Q(role__in=["expert", "admin"])
+                    models.Q(role=Role.APPLICANT, unit__isnull=False)
+                    | models.Q(role=Role.DISTRICT, district__isnull=False)
+                    | models.Q(role=Role.STAFF, authority__isnull=False)
+                    | models.Q(role__in=[Role.EXPERT, Role.ADMIN])
                 ),
             )
         ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.choices import AssignmentStatus, ObjectionFinding
 from portal.models import Role
 
 
@@ -183,11 +184,7 @@ class ExpertDraw(models.Model):
 
 
 class Assignment(models.Model):
-    class Status(models.TextChoices):
-        INVITED = "invited", _("invited")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
-        SUBMITTED = "submitted", _("scores submitted")
+    Status = AssignmentStatus
 
     class Recommendation(models.TextChoices):
         SUPPORT = "support", _("support")
@@ -333,10 +330,7 @@ class Objection(models.Model):
         PERSON = "person", _("an individual")
         UNIT = "unit", _("a unit")
 
-    class Finding(models.TextChoices):
-        PENDING = "pending", _("pending")
-        UPHELD = "upheld", _("upheld")
-        DISMISSED = "dismissed", _("dismissed")
+    Finding = ObjectionFinding
 
     entry = models.ForeignKey(PublicityEntry, on_delete=models.PROTECT, related_name="objections")
     kind = models.CharField(_("objector"), max_length=6, choices=Kind.choices)

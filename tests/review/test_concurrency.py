@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from applications.models import Application
 from applications.states import State
+from portal import lifecycle
 from portal.lifecycle import ActionRefused
 from review import services
 from review.models import CertificateCounter, Decision, Meeting, TransitionLog
@@ -83,13 +84,13 @@ def test_two_staff_deciding_at_the_same_moment_interleaved(seeded, monkeypatch):
     """Both have read the application and written their Decision row before either saves."""
     app = make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
     both_loaded = threading.Barrier(2, timeout=TIMEOUT)
-    unmet = services._unmet
+    unmet = lifecycle.unmet
 
     def wait_for_the_other(application, name):
         both_loaded.wait()
         return unmet(application, name)
 
-    monkeypatch.setattr(services, "_unmet", wait_for_the_other)
+    monkeypatch.setattr(lifecycle, "unmet", wait_for_the_other)
     loss = _exactly_one_decision(app, _two_staff_decide(app))
     assert RACE_LOST in str(loss)
 
@@ -107,14 +108,14 @@ def test_a_zgc_batch_decision_that_loses_the_race_leaves_no_meeting(seeded, monk
     first = staff_user(apps[0].programme.authority)
     second = staff_user(apps[0].programme.authority, new=True)
     both_loaded = threading.Barrier(2, timeout=TIMEOUT)
-    unmet = services._unmet
+    unmet = lifecycle.unmet
 
     def wait_once(application, name):
         if application.pk == apps[1].pk:
             both_loaded.wait()
         return unmet(application, name)
 
-    monkeypatch.setattr(services, "_unmet", wait_once)
+    monkeypatch.setattr(lifecycle, "unmet", wait_once)
 
     def batch(user, ids):
         meeting = services.new_meeting(apps[0].programme, user, timezone.localdate(), "主任办公会", "审议。")
