@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from portal.models import District, Role
 
+from .facts import SCALARS, Facts, MemberFacts, PersonFacts, lead_facts
 from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
-from .rules import SCALARS, Facts, MemberFacts, PersonFacts, evaluate, lead_facts
+from .rules import evaluate
 from .scoping import visible_applications
 from .services import ActionRefused, present, store_attachment, submit
 from .stages import STAGES

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from applications import seed
+from applications.facts import Facts, MemberFacts, PersonFacts
 from applications.models import (
     Application,
     Attachment,
@@ -25,18 +26,7 @@ from applications.models import (
     Programme,
     ProgrammeRule,
 )
-from applications.rules import (
-    FAIL,
-    NA,
-    PASS,
-    REGISTRY,
-    WARN,
-    Facts,
-    MemberFacts,
-    PersonFacts,
-    evaluate,
-    validate_params,
-)
+from applications.rules import FAIL, NA, PASS, REGISTRY, WARN, evaluate, validate_params
 from applications.stages import route
 from portal import creditcode
 from portal.models import Authority, CreditRecord, District, Division, UnitType

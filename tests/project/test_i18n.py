@@ -21,7 +21,7 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["portal", "applications", "review", "templates", "static", "manage.py", "locale"]
+SOURCES = ["portal", "notices", "applications", "review", "templates", "static", "manage.py", "locale"]
 IGNORES = ["--ignore=.venv", "--ignore=node_modules", "--ignore=staticfiles", "--ignore=var", "--ignore=artefacts"]
 
 #: What Chinese shows for each application state (the labels the users and the docs know).
@@ -209,8 +209,8 @@ def test_state_labels():
 
 
 def _suzhou_facts(n_members):
+    from applications.facts import Facts, MemberFacts
     from applications.models import Programme
-    from applications.rules import Facts, MemberFacts
 
     programme = Programme.objects.get(code="suzhou-2026")
     return Facts(
