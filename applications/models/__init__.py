@@ -1,0 +1,19 @@
+"""Programmes (held as data) and the applications made to them."""
+from .applications import (
+    Application,
+    ApplicationQuerySet,
+    ApplicationVersion,
+    Attachment,
+    AttachmentFile,
+    BudgetLine,
+    Member,
+    Person,
+    Target,
+    Task,
+    attachment_path,
+)
+from .programmes import AttachmentRequirement, Programme, ProgrammeRule
+
+__all__ = ["Application", "ApplicationQuerySet", "ApplicationVersion", "Attachment", "AttachmentFile",
+           "AttachmentRequirement", "BudgetLine", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
+           "attachment_path"]
