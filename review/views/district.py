@@ -8,7 +8,7 @@ permission is checked).  Views never change the state: they call the services in
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from applications.rules import evaluate
 from applications.scoping import visible_applications
 from applications.services import ActionRefused, present, snapshot
+from portal.downloads import private_file
 
 from .. import services, workflow
 from ..forms import PEER_AUTO_ID, DistrictOpinionForm, PeerOpinionForm
@@ -145,8 +146,5 @@ def letter_download(request, pk, opinion_id):
         raise Http404
     opinion = get_object_or_404(DistrictOpinion.objects.exclude(letter=""), pk=opinion_id,
                                 application=application)
-    response = FileResponse(opinion.letter.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=opinion.letter_name or "letter.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(opinion.letter, opinion.letter_name or "letter.pdf")
 

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.scoping import visible_applications
+from portal.downloads import private_file
 
 from .. import outbox
 from ..documents import verification_code
@@ -20,10 +20,8 @@ def document_download(request, pk, document_id):
     """The applicant and the entitled reviewers (the application's scope) download; nobody else."""
     application = get_object_or_404(visible_applications(request.user), pk=pk)
     document = get_object_or_404(Document, pk=document_id, application=application)
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"{document.get_kind_display()}-{application.pk}-v{document.version}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file,
+                        f"{document.get_kind_display()}-{application.pk}-v{document.version}.pdf")
 
 
 @login_required
@@ -39,10 +37,7 @@ def batch_document_download(request, document_id):
         from django.http import Http404
 
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"{document.get_kind_display()}-{document.pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file, f"{document.get_kind_display()}-{document.pk}.pdf")
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.scoping import visible_applications
 from applications.services import ActionRefused, present, snapshot
+from portal.downloads import private_file
 from portal.models import Role
 
 from .. import services, workflow
@@ -187,12 +188,7 @@ def expert_organise(request, pk):
 def visit_attachment(request, pk, visit_id):
     application = _staff_application(request, pk)
     visit = get_object_or_404(SiteVisit, pk=visit_id, application=application)
-    if not visit.attachment:
-        raise Http404
-    response = FileResponse(visit.attachment.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=visit.attachment_name or "visit.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(visit.attachment, visit.attachment_name or "visit.pdf")
 
 
 # --- experts ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from applications.models import Programme
 from applications.scoping import visible_applications
 from applications.services import ActionRefused, present, snapshot
+from portal.downloads import private_file
 from portal.models import Role
 from review import services, workflow
 from review.calendar import WorkingCalendar
@@ -485,12 +486,7 @@ def objection_letter(request, objection_id):
     _require_staff(request)
     objection = get_object_or_404(Objection.objects.filter(
         entry__batch__programme__authority_id=request.user.authority_id), pk=objection_id)
-    if not objection.letter:
-        raise Http404
-    response = FileResponse(objection.letter.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"objection-{objection.pk}-letter.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(objection.letter, f"objection-{objection.pk}-letter.pdf")
 
 
 def filing_obstacle(application, today):
@@ -610,7 +606,4 @@ def filing_agreement_download(request, pk, agreement_id):
     if not (workflow.is_applicant_of(application, request.user) or workflow.is_staff_of(application, request.user)):
         raise Http404
     agreement = get_object_or_404(FilingAgreement, pk=agreement_id, application=application)
-    response = FileResponse(agreement.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=agreement.name or "agreement.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(agreement.file, agreement.name or "agreement.pdf")
