@@ -15,6 +15,7 @@ from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
 from .rules import SCALARS, Facts, MemberFacts, PersonFacts, evaluate, lead_facts
 from .scoping import visible_applications
+from .selectors import attachment_slots
 from .services import ActionRefused, present, snapshot, store_attachment, submit
 from .uploads import UploadRejected
 
@@ -190,11 +191,6 @@ def attachment_download(request, pk, file_id):
 def application_detail(request, pk):
     visible = visible_applications(request.user).for_detail()
     application = get_object_or_404(visible, pk=pk)
-    slots = []
-    by_req = {a.requirement_id: a for a in application.attachments.all()}
-    for req in application.programme.attachment_requirements.all():
-        slot = by_req.get(req.pk)
-        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
     results = evaluate(application)
     from review.documents import verification_code
     from review.views.applicant import timeline_context
@@ -218,7 +214,7 @@ def application_detail(request, pk):
         "results": results,
         "blocking": sum(1 for r in results if r.blocks),
         "p": present(snapshot(application, results)),
-        "slots": slots,
+        "slots": attachment_slots(application),
         "versions": sorted(application.versions.all(), key=lambda v: -v.number),
         "is_applicant": request.user.role == Role.APPLICANT,
         "assignments": assignments,

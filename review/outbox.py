@@ -209,14 +209,14 @@ def document_context(job):
     context = {"job": job, "payload": job.payload, "today": timezone.localdate()}
     if job.application_id:
         from applications.models import Application
+        from applications.selectors import latest_files
 
         app = Application.objects.for_detail().get(pk=job.application_id)
         context.update({"application": app, "programme": app.programme, "authority": app.programme.authority,
                         "members": list(app.members.all()), "people": list(app.people.all()),
                         "tasks": list(app.tasks.all()), "budget_lines": list(app.budget_lines.all()),
                         "targets": list(app.targets.all()),
-                        "attachments": [(a.requirement, max(a.files.all(), key=lambda f: f.version, default=None))
-                                        for a in app.attachments.all()]})
+                        "attachments": latest_files(app)})
         if job.kind == Job.Kind.CERTIFICATE and app.certificate_number:
             url = verification_url(app.certificate_number)
             # 备案证书 by default; a programme whose guideline 立项 says so (苏州: 立项证书).

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from applications.rules import evaluate
 from applications.scoping import visible_applications
+from applications.selectors import attachment_slots
 from applications.services import ActionRefused, present, snapshot
 from portal.downloads import private_file
 
@@ -40,11 +41,6 @@ def _page(request, application, form=None, peer_form=None, status=200):
     with_letter = bool(params.get("recommendation_letter"))
     in_review = application.state == State.DISTRICT_REVIEW
     results = evaluate(application)
-    slots = []
-    by_requirement = {a.requirement_id: a for a in application.attachments.all()}
-    for requirement in application.programme.attachment_requirements.all():
-        slot = by_requirement.get(requirement.pk)
-        slots.append((requirement, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
     peer_opinions = list(application.peer_opinions.all())
     peer_min = params.get("peer_opinions_min", 0)
     versions = sorted(application.versions.all(), key=lambda v: v.number)
@@ -53,7 +49,7 @@ def _page(request, application, form=None, peer_form=None, status=200):
         "p": present(snapshot(application, results)),
         "results": results,
         "blocking": sum(1 for r in results if r.blocks),
-        "slots": slots,
+        "slots": attachment_slots(application),
         "stage_label": params.get("label", ""),
         "in_review": in_review,
         "with_letter": with_letter,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.scoping import visible_applications
+from applications.selectors import attachment_slots
 from applications.services import ActionRefused, present, snapshot
 from portal.downloads import private_file
 from portal.models import Role
@@ -228,12 +229,7 @@ def expert_assignments(request):
 def _materials(request, assignment):
     """The application's materials as the expert may see them (only once accepted)."""
     application = get_object_or_404(visible_applications(request.user).for_detail(), pk=assignment.application_id)
-    slots = []
-    by_req = {a.requirement_id: a for a in application.attachments.all()}
-    for req in application.programme.attachment_requirements.all():
-        slot = by_req.get(req.pk)
-        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
-    return application, present(snapshot(application)), slots
+    return application, present(snapshot(application)), attachment_slots(application)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications.models import Programme
 from applications.scoping import visible_applications
+from applications.selectors import latest_files
 from applications.services import ActionRefused, present, snapshot
 from portal.downloads import private_file
 from portal.models import Role
@@ -147,7 +148,7 @@ def formal_review(request, pk):
         "counts": {status: sum(1 for item in checklist if item["status"] == status
                                and not (status == "na" and item["key"].startswith("rule:")))
                    for status in ("pass", "fail", "warn", "manual", "na")},
-        "files": [(a.requirement, f) for a in application.attachments.all() for f in list(a.files.all())[:1]],
+        "files": [(requirement, f) for requirement, f in latest_files(application) if f is not None],
         "versions": versions,
         # a previous formal review exists only after a return and a resubmission (a second version)
         "previous": FormalReview.objects.filter(application=application).select_related("author").order_by("-at")
