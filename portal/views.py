@@ -79,7 +79,7 @@ def register(request):
 @login_required
 def workspace(request):
     """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
-    from review.views.staff import dashboard_context
+    from review.views.dashboards import dashboard_context
 
     user = request.user
     context = dashboard_context(user)

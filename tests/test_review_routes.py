@@ -26,7 +26,7 @@ from review.models import (
     SiteVisit,
     TransitionLog,
 )
-from review.views.staff import dashboard_context
+from review.views.dashboards import dashboard_context
 from review.workflow import State
 
 from .pdfs import text_pdf

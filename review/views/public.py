@@ -1,7 +1,7 @@
 """Public pages (no login): running publicity lists, the objection form, the directory of filed consortia.
 
 The objector's identity is never shown on a public page: objections are only ever listed to
-the programme's staff (review.views.staff.publicity_batch).
+the programme's staff (review.views.publicity.publicity_batch).
 """
 
 from django.contrib import messages

@@ -1,0 +1,106 @@
+"""The roles' dashboards: what waits for the user (oldest first, with days waited and the link to act)
+and the counts by state in the user's scope."""
+
+from django.db.models import Count, F, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from applications.scoping import visible_applications
+from portal.models import Role
+from review import services, workflow
+from review.filters import days_waited, with_waiting
+from review.models import Assignment, Objection, PublicityEntry
+from review.workflow import State
+
+#: Where an item waiting in a state is acted on (URL name; "approved" depends on the route).
+ACTION_URLS = {
+    State.DISTRICT_REVIEW: "district_review",
+    State.FORMAL_REVIEW: "formal_review",
+    State.EXPERT_PENDING: "expert_organise",
+    State.EXPERT_REVIEW: "expert_organise",
+    State.DECISION: "decision",
+    State.RETURNED: "application_edit",
+}
+ACTION_LABELS = {
+    State.DISTRICT_REVIEW: gettext_lazy("Initial review"),
+    State.FORMAL_REVIEW: gettext_lazy("Formal review"),
+    State.EXPERT_PENDING: gettext_lazy("Draw experts"),
+    State.EXPERT_REVIEW: gettext_lazy("Expert evaluation"),
+    State.DECISION: gettext_lazy("Decide"),
+    State.RETURNED: gettext_lazy("Revise and resubmit"),
+}
+
+
+def action_link(application):
+    """(URL, label) of the page where the one waited-for action on ``application`` is taken."""
+    state = application.state
+    if state == State.APPROVED:
+        if workflow.route_has_publicity(application):
+            return reverse("publicity_manage"), _("Open publicity")
+        return reverse("filing"), _("File")
+    if state == State.PUBLICITY:
+        batch_id = getattr(application, "publicity_batch_id", None)
+        if batch_id:
+            return reverse("publicity_batch", args=[batch_id]), _("Publicity and objections")
+        return reverse("publicity_manage"), _("Publicity and objections")
+    if state in ACTION_URLS:
+        return reverse(ACTION_URLS[state], args=[application.pk]), str(ACTION_LABELS[state])
+    return application.get_absolute_url(), pgettext("button: view a record", "Open")
+
+
+#: The states in which each role is the one to act (the rest of its list is for information).
+ACTING_STATES = {
+    Role.DISTRICT: (State.DISTRICT_REVIEW,),
+    Role.STAFF: (State.FORMAL_REVIEW, State.EXPERT_PENDING, State.EXPERT_REVIEW, State.DECISION, State.APPROVED,
+                 State.PUBLICITY),
+}
+QUEUE_LIMIT = 20
+
+
+def dashboard_context(user):
+    """What a role's workspace shows: counts by state in its scope, the items waiting for it (oldest
+    first, at most 20, with days waited and the link to act), and pending objections (staff).
+
+    Keys: ``state_counts`` [(state, label, n)], ``queue`` [{application, waited, since, url, action}],
+    ``queue_total``, ``queue_more``, ``pending_objections`` (None for roles that have none),
+    ``expert_invitations`` (experts: invitations and accepted assignments still to score).
+    """
+    scope = visible_applications(user)
+    if user.role != Role.APPLICANT:
+        scope = scope.exclude(state=State.DRAFT)
+    order = {value: index for index, value in enumerate(State.values)}
+    labels = dict(State.choices)
+    rows = scope.order_by().values("state").annotate(n=Count("id"))
+    state_counts = sorted(((r["state"], labels.get(r["state"], r["state"]), r["n"]) for r in rows),
+                          key=lambda row: order.get(row[0], 99))
+
+    if user.role == Role.APPLICANT:
+        waiting = scope.filter(state=State.RETURNED)
+    else:
+        waiting = services.waiting_queue(user)
+    batch = PublicityEntry.objects.filter(application=OuterRef("pk")).order_by("-batch__starts_on", "-batch_id")
+    waiting = with_waiting(waiting.select_related("programme__authority", "unit", "district")).annotate(
+        publicity_batch_id=Subquery(batch.values("batch_id")[:1]))
+    waiting = waiting.order_by(F("waiting_since").asc(nulls_last=True), "pk")
+    today = timezone.localdate()
+    queue = []
+    for application in waiting[:QUEUE_LIMIT]:
+        url, action = action_link(application)
+        queue.append({"application": application, "since": application.waiting_since,
+                      "waited": days_waited(application.waiting_since, today), "url": url, "action": action})
+    queue_total = len(queue) if len(queue) < QUEUE_LIMIT else waiting.count()
+
+    pending = None
+    if user.role in (Role.STAFF, Role.ADMIN):
+        objections = Objection.objects.filter(finding=Objection.Finding.PENDING)
+        if user.role == Role.STAFF:
+            objections = objections.filter(entry__application__programme__authority_id=user.authority_id)
+        pending = objections.count()
+
+    invitations = None
+    if user.role == Role.EXPERT:
+        invitations = Assignment.objects.filter(expert__user=user, status__in=["invited", "accepted"]).count()
+    return {"state_counts": state_counts, "queue": queue, "queue_total": queue_total,
+            "queue_more": queue_total > len(queue), "pending_objections": pending, "expert_invitations": invitations}
