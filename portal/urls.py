@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from review.views import dashboards
+
 from . import views
 
 urlpatterns = [
@@ -10,7 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/register/", views.register, name="register"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("workspace/", views.workspace, name="workspace"),
+    path("workspace/", dashboards.workspace, name="workspace"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("inbox/<int:note_id>/", views.notification_open, name="notification_open"),

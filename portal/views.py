@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Programme
-from applications.scoping import visible_applications
 
 from .forms import RegistrationForm, UnitForm, UnitUserForm
 from .models import Division, Role, User
@@ -74,23 +73,6 @@ def register(request):
     division_codes = dict(form.fields["division"].queryset.values_list("code", "pk"))
     return render(request, "portal/register.html", {"form": form, "suggestion": suggestion,
                                                     "division_codes": division_codes})
-
-
-@login_required
-def workspace(request):
-    """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
-    from review.views.dashboards import dashboard_context
-
-    user = request.user
-    context = dashboard_context(user)
-    if user.role == Role.APPLICANT:
-        # for_table() groups by (member count), which drops Meta.ordering: order explicitly.
-        context["applications"] = visible_applications(user).for_table().order_by("-updated_at", "-pk")
-        context["programmes"] = open_programmes()
-        template = "portal/workspace_applicant.html"
-    else:
-        template = "review/dashboard/reviewer.html"
-    return render(request, template, context)
 
 
 def _unit_admin_required(request):

@@ -1,7 +1,13 @@
 """The roles' dashboards: what waits for the user (oldest first, with days waited and the link to act)
-and the counts by state in the user's scope."""
+and the counts by state in the user's scope.
 
+``workspace`` is the page every role lands on (``/workspace/``, routed in portal/urls.py): the
+applicant's applications and open calls, or the reviewer's queue.
+"""
+
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, OuterRef, Subquery
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from applications.scoping import visible_applications
 from portal.models import Role
+from portal.views import open_programmes
 from review import services, workflow
 from review.filters import days_waited, with_waiting
 from review.models import Assignment, Objection, PublicityEntry
@@ -104,3 +111,18 @@ def dashboard_context(user):
         invitations = Assignment.objects.filter(expert__user=user, status__in=["invited", "accepted"]).count()
     return {"state_counts": state_counts, "queue": queue, "queue_total": queue_total,
             "queue_more": queue_total > len(queue), "pending_objections": pending, "expert_invitations": invitations}
+
+
+@login_required
+def workspace(request):
+    """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
+    user = request.user
+    context = dashboard_context(user)
+    if user.role == Role.APPLICANT:
+        # for_table() groups by (member count), which drops Meta.ordering: order explicitly.
+        context["applications"] = visible_applications(user).for_table().order_by("-updated_at", "-pk")
+        context["programmes"] = open_programmes()
+        template = "portal/workspace_applicant.html"
+    else:
+        template = "review/dashboard/reviewer.html"
+    return render(request, template, context)
