@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Application
+from applications.models import Application, Programme
 from applications.scoping import visible_applications
 from portal.downloads import private_file
 
@@ -29,13 +30,9 @@ def batch_document_download(request, document_id):
     document = get_object_or_404(Document.objects.select_related("batch__programme"), pk=document_id,
                                  application__isnull=True)
     programme_id = document.batch.programme_id if document.batch_id else document.job.payload.get("programme")
-    from applications.models import Programme
-
     programme = get_object_or_404(Programme, pk=programme_id)
     if not (request.user.role == "staff" and request.user.authority_id == programme.authority_id) and \
             request.user.role != "admin":
-        from django.http import Http404
-
         raise Http404
     return private_file(document.file, f"{document.get_kind_display()}-{document.pk}.pdf")
 

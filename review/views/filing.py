@@ -51,27 +51,27 @@ def filing_obstacle(application, today):
     return " ".join(reasons) or None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def filing(request):
-    """备案: file the applications that are ready; each gets a certificate number and a filing date."""
-    require_staff(request)
-    visible = visible_applications(request.user)
-    if request.method == "POST":
-        ids = posted_ids(request)
-        if not ids:
-            messages.error(request, _("Choose at least one application to file."))
-        elif not request.POST.get("confirm"):
-            messages.error(request, _("Please confirm the filing: it cannot be undone."))
-        else:
-            try:
-                done = services.file_applications(ids, request.user, ip=services.client_ip(request))
-            except ActionRefused as error:
-                messages.error(request, _("Nothing was filed: %(reason)s") % {"reason": error})
-            else:
-                messages.success(request, _("%(n)d application(s) filed.") % {"n": len(done)})
-                return redirect(f"{reverse('filing')}?{urlencode([('filed', app.pk) for app in done])}")
-    today = timezone.localdate()
+def _file_chosen(request):
+    """File the posted applications: the redirect that lists them, or None with the reason shown."""
+    ids = posted_ids(request)
+    if not ids:
+        messages.error(request, _("Choose at least one application to file."))
+        return None
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Please confirm the filing: it cannot be undone."))
+        return None
+    try:
+        done = services.file_applications(ids, request.user, ip=services.client_ip(request))
+    except ActionRefused as error:
+        messages.error(request, _("Nothing was filed: %(reason)s") % {"reason": error})
+        return None
+    messages.success(request, _("%(n)d application(s) filed.") % {"n": len(done)})
+    return redirect(f"{reverse('filing')}?{urlencode([('filed', app.pk) for app in done])}")
+
+
+def _filing_candidates(visible, today):
+    """(ready, waiting): the approved and publicised applications that can be filed now, and the others
+    as (application, why not yet)."""
     entries = (PublicityEntry.objects.select_related("batch")
                .annotate(pending=Count("objections", filter=Q(objections__finding=Objection.Finding.PENDING)))
                .order_by("-batch__starts_on", "-batch_id"))
@@ -89,17 +89,36 @@ def filing(request):
             waiting.append((application, obstacle))
         else:
             ready.append(application)
+    return ready, waiting
+
+
+def _filing_announcements(user):
+    """The latest filing announcements (备案公告) of the user's authority, at most 10."""
+    return list(Document.objects.filter(
+        kind=Job.Kind.FILING_ANNOUNCEMENT, batch__isnull=True, application__isnull=True,
+        job__payload__programme__in=list(Programme.objects.filter(authority_id=user.authority_id)
+                                         .values_list("pk", flat=True)))
+        .order_by("-created_at")[:10])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing(request):
+    """备案: file the applications that are ready; each gets a certificate number and a filing date."""
+    require_staff(request)
+    visible = visible_applications(request.user)
+    if request.method == "POST":
+        response = _file_chosen(request)
+        if response is not None:
+            return response
+    today = timezone.localdate()
+    ready, waiting = _filing_candidates(visible, today)
     filed_ids = [int(v) for v in request.GET.getlist("filed") if v.isdigit()]
     just_filed = (visible.filter(pk__in=filed_ids, state=State.FILED).select_related("programme", "unit")
                   .order_by("certificate_number") if filed_ids else [])
     selected = set(posted_ids(request)) if request.method == "POST" else set()
-    announcements = (Document.objects.filter(
-        kind=Job.Kind.FILING_ANNOUNCEMENT, batch__isnull=True, application__isnull=True,
-        job__payload__programme__in=list(Programme.objects.filter(authority_id=request.user.authority_id)
-                                         .values_list("pk", flat=True)))
-        .order_by("-created_at")[:10])
     return render(request, "review/staff/filing.html", {
-        "announcements": list(announcements),
+        "announcements": _filing_announcements(request.user),
         "ready": Paginator(ready, 50).get_page(request.GET.get("page")),
         "waiting": Paginator(waiting, 50).get_page(request.GET.get("wpage")),
         "just_filed": just_filed, "selected": selected, "today": today,

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from applications.models import Attachment
 from applications.scoping import visible_applications
 from applications.selectors import latest_files
 from applications.services import ActionRefused, present, snapshot
@@ -20,8 +21,6 @@ from review.workflow import State
 
 def _formal_queryset(user):
     """The application with everything the checklist and the snapshot read, each in one query."""
-    from applications.models import Attachment
-
     return visible_applications(user).select_related(
         "programme__authority", "unit__division__parent__parent", "district", "created_by").prefetch_related(
         "members", "people", "tasks", "budget_lines", "targets", "versions", "programme__rules",

@@ -28,6 +28,47 @@ def _publicity_programmes(user):
             if p.stage("publicity")]
 
 
+def _publicity_candidates(user, programme):
+    """The programme's approved applications whose route goes through publicity."""
+    if programme is None:
+        return []
+    approved = (visible_applications(user).filter(state=State.APPROVED, programme=programme)
+                .select_related("programme", "unit", "district").order_by("name", "pk"))
+    return [app for app in approved if workflow.route_has_publicity(app)]
+
+
+def _open_publicity(request, programme, selected, form, preview):
+    """The confirmed step: open the previewed period (the redirect to the batch), or None with the reason."""
+    if request.POST.get("previewed") != f"{preview.start.isoformat()}|{preview.end.isoformat()}":
+        messages.warning(request, _("The start date changed: check the new end date, then confirm."))
+        return None
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Please confirm the period before opening the publicity."))
+        return None
+    try:
+        batch, _period = services.open_publicity(
+            programme, sorted(selected), request.user, form.cleaned_data["starts_on"],
+            title=form.cleaned_data["title"].strip(), ip=services.client_ip(request))
+    except ActionRefused as error:
+        messages.error(request, _("The publicity was not opened: %(reason)s") % {"reason": error})
+        return None
+    messages.success(request, _("The publicity is open from %(start)s to %(end)s.") % {
+        "start": batch.starts_on.isoformat(), "end": batch.ends_on.isoformat()})
+    return redirect("publicity_batch", batch_id=batch.pk)
+
+
+def _authority_batches(user):
+    """The publicity batches of the user's authority, newest first, with their entries and pending objections
+    counted."""
+    return (PublicityBatch.objects.filter(programme__authority_id=user.authority_id)
+            .select_related("programme")
+            .annotate(entry_count=Count("entries", distinct=True),
+                      pending=Count("entries__objections",
+                                    filter=Q(entries__objections__finding=Objection.Finding.PENDING),
+                                    distinct=True))
+            .order_by("-starts_on", "-pk"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def publicity_manage(request):
@@ -35,11 +76,7 @@ def publicity_manage(request):
     require_staff(request)
     programmes = _publicity_programmes(request.user)
     programme = authority_programme(request, programmes)
-    candidates = []
-    if programme is not None:
-        approved = (visible_applications(request.user).filter(state=State.APPROVED, programme=programme)
-                    .select_related("programme", "unit", "district").order_by("name", "pk"))
-        candidates = [app for app in approved if workflow.route_has_publicity(app)]
+    candidates = _publicity_candidates(request.user, programme)
     form = PublicityForm(request.POST or None)
     selected, preview = set(), None
     if request.method == "POST" and programme is not None:
@@ -49,30 +86,12 @@ def publicity_manage(request):
         elif form.is_valid():
             preview = WorkingCalendar().period(form.cleaned_data["starts_on"], programme.publicity_working_days)
             if request.POST.get("step") == "open":
-                if request.POST.get("previewed") != f"{preview.start.isoformat()}|{preview.end.isoformat()}":
-                    messages.warning(request, _("The start date changed: check the new end date, then confirm."))
-                elif not request.POST.get("confirm"):
-                    messages.error(request, _("Please confirm the period before opening the publicity."))
-                else:
-                    try:
-                        batch, _period = services.open_publicity(
-                            programme, sorted(selected), request.user, form.cleaned_data["starts_on"],
-                            title=form.cleaned_data["title"].strip(), ip=services.client_ip(request))
-                    except ActionRefused as error:
-                        messages.error(request, _("The publicity was not opened: %(reason)s") % {"reason": error})
-                    else:
-                        messages.success(request, _("The publicity is open from %(start)s to %(end)s.") % {
-                            "start": batch.starts_on.isoformat(), "end": batch.ends_on.isoformat()})
-                        return redirect("publicity_batch", batch_id=batch.pk)
+                response = _open_publicity(request, programme, selected, form, preview)
+                if response is not None:
+                    return response
         else:
             messages.error(request, _("Please correct the fields marked in red."))
-    batches = (PublicityBatch.objects.filter(programme__authority_id=request.user.authority_id)
-               .select_related("programme")
-               .annotate(entry_count=Count("entries", distinct=True),
-                         pending=Count("entries__objections",
-                                       filter=Q(entries__objections__finding=Objection.Finding.PENDING),
-                                       distinct=True))
-               .order_by("-starts_on", "-pk"))
+    batches = _authority_batches(request.user)
     return render(request, "review/staff/publicity_manage.html", {
         "programmes": programmes, "programme": programme, "candidates": candidates, "form": form,
         "selected": selected, "preview": preview,
