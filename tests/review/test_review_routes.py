@@ -28,9 +28,10 @@ from review.models import (
     SiteVisit,
     TransitionLog,
 )
-from review.views.staff import dashboard_context
-from tests.pdfs import text_pdf
-from tests.review_factories import (
+from review.views.dashboards import dashboard_context
+
+from .pdfs import text_pdf
+from .review_factories import (
     accept_and_score,
     advance,
     applicant_user,
