@@ -29,9 +29,8 @@ from review.models import (
     TransitionLog,
 )
 from review.views.dashboards import dashboard_context
-
-from .pdfs import text_pdf
-from .review_factories import (
+from tests.pdfs import text_pdf
+from tests.review_factories import (
     accept_and_score,
     advance,
     applicant_user,
