@@ -7,6 +7,7 @@ from notices.outbox import add_job
 
 from .certificates import verification_url
 from .models import Application
+from .selectors import latest_files
 
 
 def application_document(kind_name, application, payload=None):
@@ -21,8 +22,7 @@ def _application_context(job):
             "members": list(app.members.all()), "people": list(app.people.all()),
             "tasks": list(app.tasks.all()), "budget_lines": list(app.budget_lines.all()),
             "targets": list(app.targets.all()),
-            "attachments": [(a.requirement, max(a.files.all(), key=lambda f: f.version, default=None))
-                            for a in app.attachments.all()]}
+            "attachments": latest_files(app)}
 
 
 for _kind, _template in ((Job.Kind.NOTICE_RECEIVED, "documents/notice_received.html"),

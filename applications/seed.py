@@ -23,7 +23,7 @@ How a sixth guideline is added without a code change (in the Django admin, /admi
    formation modes (``[]`` if the guideline has none), stages (a JSON list in the order
    district_review → formal_review → expert_review → decision → publicity → filing, leaving out
    the stages the guideline does not have and ending with filing; the parameters allowed per
-   stage are listed in ``review.workflow.STAGE_PARAMS``), publicity working days and contact.
+   stage are listed in ``applications.stages.STAGES``), publicity working days and contact.
 5. **Programme rules** (the rows under the programme) — one row per condition of the guideline
    that the application's data can show: choose the rule kind (the list is
    ``applications.rules.REGISTRY``; the parameters each kind accepts are checked when the row
@@ -313,7 +313,7 @@ DISTRICTS = {
 BEIJING_FORMATION_MODES = ["领军企业牵头", "创新平台支撑", "任务场景驱动", "专利标准聚合", "其他方式"]
 
 #: 第十三条（二）: the eight points the ZGC experts assess.  They are not a stage parameter
-#: (review.workflow.STAGE_PARAMS has none for criteria): review.seed_criteria turns them into the
+#: (applications.stages.STAGES has none for criteria): review.seed_criteria turns them into the
 #: programme's weighted Criterion rows.
 ZGC_EXPERT_CRITERIA = ["建设意义和必要性", "实施基础", "人才团队", "创新能力", "产业整合服务能力", "建设内容",
                        "绩效目标", "资金筹措"]

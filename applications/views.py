@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.downloads import private_file
 from portal.models import District, Role
 
 from .facts import SCALARS, Facts, MemberFacts, PersonFacts, lead_facts
@@ -184,10 +185,7 @@ def attachment_download(request, pk, file_id):
     application = _own_application(request, pk)
     record = get_object_or_404(AttachmentFile.objects.select_related("attachment"), pk=file_id,
                                attachment__application=application)
-    response = FileResponse(record.file.open("rb"), content_type=record.content_type, as_attachment=True,
-                            filename=record.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(record.file, record.original_name, content_type=record.content_type)
 
 
 @login_required

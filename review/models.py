@@ -1,6 +1,6 @@
 """Everything reviewers, experts and staff record about an application.
 
-The states and transitions themselves live in :mod:`review.workflow`.
+The states and transitions themselves live in :mod:`applications.lifecycle`.
 """
 
 import hashlib

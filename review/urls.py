@@ -1,9 +1,22 @@
 from django.urls import path
 
-from .views import applicant, detail, district, documents, experts, public, staff, workspace
+from .views import (
+    applicant,
+    dashboards,
+    decisions,
+    detail,
+    district,
+    documents,
+    experts,
+    filing,
+    formal,
+    lists,
+    public,
+    publicity,
+)
 
 urlpatterns = [
-    path("workspace/", workspace.workspace, name="workspace"),
+    path("workspace/", dashboards.workspace, name="workspace"),
     path("applications/<int:pk>/", detail.application_detail, name="application_detail"),
     # applicant
     path("applications/<int:pk>/withdraw/", applicant.withdraw, name="application_withdraw"),
@@ -15,18 +28,18 @@ urlpatterns = [
          name="peer_opinion_withdraw"),
     path("review/<int:pk>/district/letter/<int:opinion_id>/", district.letter_download, name="district_letter"),
     # programme staff
-    path("staff/applications/", staff.staff_list, name="staff_list"),
-    path("staff/applications/export.xlsx", staff.staff_export, name="staff_export"),
-    path("review/<int:pk>/formal/", staff.formal_review, name="formal_review"),
-    path("review/<int:pk>/decision/", staff.decision, name="decision"),
-    path("staff/decisions/", staff.decision_batch, name="decision_batch"),
-    path("staff/publicity/", staff.publicity_manage, name="publicity_manage"),
-    path("staff/publicity/<int:batch_id>/", staff.publicity_batch, name="publicity_batch"),
-    path("staff/objections/<int:objection_id>/", staff.objection_finding, name="objection_finding"),
-    path("staff/objections/<int:objection_id>/letter/", staff.objection_letter, name="objection_letter"),
-    path("staff/filing/", staff.filing, name="filing"),
-    path("review/<int:pk>/agreement/", staff.filing_agreement, name="filing_agreement"),
-    path("review/<int:pk>/agreement/<int:agreement_id>/", staff.filing_agreement_download,
+    path("staff/applications/", lists.staff_list, name="staff_list"),
+    path("staff/applications/export.xlsx", lists.staff_export, name="staff_export"),
+    path("review/<int:pk>/formal/", formal.formal_review, name="formal_review"),
+    path("review/<int:pk>/decision/", decisions.decision, name="decision"),
+    path("staff/decisions/", decisions.decision_batch, name="decision_batch"),
+    path("staff/publicity/", publicity.publicity_manage, name="publicity_manage"),
+    path("staff/publicity/<int:batch_id>/", publicity.publicity_batch, name="publicity_batch"),
+    path("staff/objections/<int:objection_id>/", publicity.objection_finding, name="objection_finding"),
+    path("staff/objections/<int:objection_id>/letter/", publicity.objection_letter, name="objection_letter"),
+    path("staff/filing/", filing.filing, name="filing"),
+    path("review/<int:pk>/agreement/", filing.filing_agreement, name="filing_agreement"),
+    path("review/<int:pk>/agreement/<int:agreement_id>/", filing.filing_agreement_download,
          name="filing_agreement_download"),
     # experts
     path("review/<int:pk>/experts/", experts.expert_organise, name="expert_organise"),

@@ -5,7 +5,6 @@ submit view (``applications.services.submit`` fires ``resubmit`` and freezes a n
 ``templates/review/applicant/_return_banner.html`` shows the reason on top of those pages.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -21,6 +20,7 @@ from portal.lifecycle import labels as lifecycle_labels
 from portal.models import Role, Unit
 
 from .. import services
+from ..forms import WithdrawForm
 
 # --- the timeline ---------------------------------------------------------------------------------
 
@@ -52,16 +52,6 @@ def timeline_context(application, user):
 
 
 # --- withdrawal -----------------------------------------------------------------------------------
-
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the withdrawal"), widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": gettext_lazy("Please give the reason for the withdrawal.")})
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I understand that a withdrawn application leaves the review for good and cannot be "
-                           "resubmitted."),
-        error_messages={"required": gettext_lazy("Please tick the box to confirm the withdrawal.")})
-
 
 @login_required
 def withdraw(request, pk):

@@ -9,22 +9,13 @@ from applications import lifecycle
 from applications.certificates import verification_code
 from applications.rules import evaluate
 from applications.scoping import visible_applications
+from applications.selectors import attachment_slots
 from applications.services import present, snapshot
 from portal.models import Role
 
 from .. import services
 from .applicant import timeline_context
 from .links import next_actions
-
-
-def attachment_slots(application):
-    """(requirement, files newest first) for each attachment the programme asks for."""
-    by_req = {a.requirement_id: a for a in application.attachments.all()}
-    slots = []
-    for req in application.programme.attachment_requirements.all():
-        slot = by_req.get(req.pk)
-        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
-    return slots
 
 
 @login_required

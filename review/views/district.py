@@ -6,75 +6,28 @@ permission is checked).  Views never change the state: they call the services in
 :mod:`review.services`, which check the transition's permission and conditions.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import lifecycle, stages
 from applications.rules import evaluate
 from applications.scoping import visible_applications
+from applications.selectors import attachment_slots
 from applications.services import present, snapshot
 from applications.states import State
+from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
 
 from .. import services
-from ..models import DistrictOpinion, PeerOpinion
+from ..forms import PEER_AUTO_ID, DistrictOpinionForm, PeerOpinionForm
+from ..models import DistrictOpinion
 from .applicant import timeline_context
-
-
-class DistrictOpinionForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), choices=DistrictOpinion.Decision.choices,
-                                 widget=forms.RadioSelect)
-    opinion = forms.CharField(
-        label=gettext_lazy("Opinion"), widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=gettext_lazy("Your office's opinion. For a return, the reason: the applicant will see it and "
-                               "revise the application accordingly."),
-        error_messages={"required": gettext_lazy("Please write the opinion (for a return: the reason).")})
-    letter = forms.FileField(
-        label=gettext_lazy("Recommendation letter (推荐函, PDF)"), required=False,
-        help_text=gettext_lazy("Issued by the local government (管委会); needed to recommend."))
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I confirm this decision. It is recorded in the application's log and cannot be "
-                           "undone."),
-        error_messages={"required": gettext_lazy("Please tick the box to confirm the decision.")})
-
-    def __init__(self, *args, with_letter=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if with_letter:
-            self.fields["letter"].widget.attrs["accept"] = ".pdf,application/pdf"
-        else:
-            del self.fields["letter"]
-
-
-#: The peer-opinion form shares the page with the decision form (both have an "opinion"): its own ids.
-PEER_AUTO_ID = "peer_%s"
-
-
-class PeerOpinionForm(forms.ModelForm):
-    class Meta:
-        model = PeerOpinion
-        fields = ["expert_name", "title", "title_level", "discipline", "opinion", "date"]
-        widgets = {
-            "opinion": forms.Textarea(attrs={"rows": 3}),
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        help_texts = {
-            "title": gettext_lazy("e.g. 教授, 研究员, 正高级工程师, 副教授, 高级工程师"),
-            "title_level": gettext_lazy("Only 正高 and 副高 count towards the required number."),
-        }
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date and date > timezone.localdate():
-            raise forms.ValidationError(_("The date of the opinion cannot be in the future."))
-        return date
 
 
 def _reviewable(request, pk):
@@ -90,11 +43,6 @@ def _page(request, application, form=None, peer_form=None, status=200):
     with_letter = bool(params.get("recommendation_letter"))
     in_review = application.state == State.DISTRICT_REVIEW
     results = evaluate(application)
-    slots = []
-    by_requirement = {a.requirement_id: a for a in application.attachments.all()}
-    for requirement in application.programme.attachment_requirements.all():
-        slot = by_requirement.get(requirement.pk)
-        slots.append((requirement, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
     peer_opinions = list(application.peer_opinions.all())
     peer_min = params.get("peer_opinions_min", 0)
     versions = sorted(application.versions.all(), key=lambda v: v.number)
@@ -103,7 +51,7 @@ def _page(request, application, form=None, peer_form=None, status=200):
         "p": present(snapshot(application, results)),
         "results": results,
         "blocking": sum(1 for r in results if r.blocks),
-        "slots": slots,
+        "slots": attachment_slots(application),
         "stage_label": params.get("label", ""),
         "in_review": in_review,
         "with_letter": with_letter,
@@ -196,8 +144,5 @@ def letter_download(request, pk, opinion_id):
         raise Http404
     opinion = get_object_or_404(DistrictOpinion.objects.exclude(letter=""), pk=opinion_id,
                                 application=application)
-    response = FileResponse(opinion.letter.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=opinion.letter_name or "letter.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(opinion.letter, opinion.letter_name or "letter.pdf")
 

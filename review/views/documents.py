@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.certificates import verification_code
-from applications.models import Application
+from applications.models import Application, Programme
 from applications.scoping import visible_applications
 from notices import outbox
 from notices.models import Document, Job
+from portal.downloads import private_file
 
 
 @login_required
@@ -19,10 +20,8 @@ def document_download(request, pk, document_id):
     """The applicant and the entitled reviewers (the application's scope) download; nobody else."""
     application = get_object_or_404(visible_applications(request.user), pk=pk)
     document = get_object_or_404(Document, pk=document_id, application=application)
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"{document.get_kind_display()}-{application.pk}-v{document.version}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file,
+                        f"{document.get_kind_display()}-{application.pk}-v{document.version}.pdf")
 
 
 @login_required
@@ -30,18 +29,11 @@ def batch_document_download(request, document_id):
     document = get_object_or_404(Document.objects.select_related("batch__programme"), pk=document_id,
                                  application__isnull=True)
     programme_id = document.batch.programme_id if document.batch_id else document.job.payload.get("programme")
-    from applications.models import Programme
-
     programme = get_object_or_404(Programme, pk=programme_id)
     if not (request.user.role == "staff" and request.user.authority_id == programme.authority_id) and \
             request.user.role != "admin":
-        from django.http import Http404
-
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=f"{document.get_kind_display()}-{document.pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file, f"{document.get_kind_display()}-{document.pk}.pdf")
 
 
 @login_required

@@ -12,12 +12,11 @@ Applicants never reach these pages, so they never see an expert's name.
 import datetime
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,13 +24,16 @@ from django.utils.translation import gettext_lazy
 
 from applications import lifecycle, stages
 from applications.scoping import visible_applications
+from applications.selectors import attachment_slots
 from applications.services import present, snapshot
 from applications.states import State
+from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
 from portal.models import Role
 
 from .. import services
 from ..filters import days_waited
+from ..forms import AcceptForm, ConcludeForm, DeclineForm, DrawForm, ScoreSheetForm, VisitForm
 from ..models import Assignment, Expert, SiteVisit
 
 CENT = Decimal("0.01")
@@ -41,101 +43,6 @@ AGGREGATE_LABELS = {
     "trimmed_mean": gettext_lazy("trimmed mean: the highest and the lowest total are dropped when at least 5 "
                                  "experts have submitted"),
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-# --- forms --------------------------------------------------------------------------------------
-
-class DrawForm(forms.Form):
-    count = forms.IntegerField(label=gettext_lazy("Number of experts"), min_value=1, max_value=50, initial=5)
-    field = forms.CharField(label=gettext_lazy("Field"), max_length=60, required=False,
-                            help_text=gettext_lazy("Experts are drawn among those of this field. Leave blank to "
-                                                   "draw from every field."))
-    seed = forms.CharField(label=gettext_lazy("Seed"), max_length=64, required=False,
-                           help_text=gettext_lazy("Leave blank for a random seed. The seed is recorded so that "
-                                                  "the draw can be reproduced."))
-    deadline = forms.DateField(label=gettext_lazy("Deadline for the scores"), widget=DateInput())
-
-    def clean_seed(self):
-        return self.cleaned_data["seed"].strip()
-
-    def clean_field(self):
-        return self.cleaned_data["field"].strip()
-
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise forms.ValidationError(_("The deadline cannot be in the past."))
-        return deadline
-
-
-class VisitForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SiteVisit.Kind.choices)
-    date = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
-    participants = forms.CharField(label=gettext_lazy("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
-    notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 4}))
-    attachment = forms.FileField(label=gettext_lazy("Attachment (PDF, optional)"), required=False,
-                                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
-
-
-class ConcludeForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I confirm that the expert evaluation is complete; this cannot be undone."))
-
-
-class AcceptForm(forms.Form):
-    no_conflict = forms.BooleanField(
-        label=gettext_lazy("I declare that I have no conflict of interest with the applicant or any member unit: "
-                           "I do not work for them, have no declared relation with them, and nothing else "
-                           "would keep me from evaluating this application impartially."),
-        required=False)
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for declining"), max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ScoreSheetForm(forms.Form):
-    """One score (0–100) and comment per criterion, the overall recommendation and opinion."""
-
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        for criterion in criteria:
-            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
-                label=_("Score for %(criterion)s") % {"criterion": criterion.name}, required=False,
-                min_value=0, max_value=100, max_digits=5, decimal_places=2,
-                widget=forms.NumberInput(attrs={"class": "form-control score-input", "step": "0.5", "min": "0",
-                                                "max": "100", "inputmode": "decimal",
-                                                "data-weight": str(criterion.weight)}))
-            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Comment on %(criterion)s") % {"criterion": criterion.name}, required=False,
-                widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
-        self.fields["recommendation"] = forms.ChoiceField(
-            label=_("Overall recommendation"), required=False,
-            choices=[("", "—")] + list(Assignment.Recommendation.choices),
-            widget=forms.Select(attrs={"class": "form-select"}))
-        self.fields["overall_comment"] = forms.CharField(
-            label=_("Overall opinion"), required=False, widget=forms.Textarea(attrs={"class": "form-control",
-                                                                                   "rows": 4}))
-        self.fields["confirm"] = forms.BooleanField(
-            label=_("I confirm the scores: once submitted they can no longer be changed."), required=False,
-            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-
-    def rows(self):
-        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
-
-    def scores(self):
-        data = self.cleaned_data
-        return {c.pk: (data.get(f"score_{c.pk}"), data.get(f"comment_{c.pk}", "")) for c in self.criteria}
 
 
 # --- staff: expert organisation ---------------------------------------------------------------
@@ -217,79 +124,94 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
     }
 
 
+def _draw(request, application):
+    """The recorded random draw: (the redirect when it is made, else None; the bound form)."""
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The draw was not made: please correct the fields marked in red."))
+        return None, form
+    data = form.cleaned_data
+    try:
+        draw = services.draw_experts(application.pk, request.user, data["count"], field=data["field"],
+                                     seed=data["seed"] or None, deadline=data["deadline"],
+                                     ip=services.client_ip(request))
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return None, form
+    messages.success(request, _("%(n)d experts drawn (seed %(seed)s). They have been invited.") % {
+        "n": len(draw.drawn), "seed": draw.seed})
+    return redirect("expert_organise", pk=application.pk), form
+
+
+def _visit(request, application):
+    """A site visit or defence: (the redirect when it is recorded, else None; the bound form)."""
+    form = VisitForm(request.POST, request.FILES)
+    if application.state not in EXPERT_STATES:
+        messages.error(request, _("Site visits and defences are recorded during the expert evaluation."))
+        return None, form
+    if not form.is_valid():
+        messages.error(request, _("The record was not saved: please correct the fields marked in red."))
+        return None, form
+    data = form.cleaned_data
+    try:
+        visit = services.record_site_visit(
+            application, request.user, kind=data["kind"], date=data["date"], place=data["place"],
+            participants=data["participants"], notes=data["notes"], attachment=data["attachment"])
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return None, form
+    messages.success(request, _("The %(kind)s of %(date)s is recorded.") % {
+        "kind": visit.get_kind_display(), "date": visit.date.isoformat()})
+    return redirect(f"{request.path}#visits"), form
+
+
+def _conclude(request, application):
+    """The end of the expert evaluation: (the redirect when it is concluded, else None; the bound form)."""
+    form = ConcludeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please tick the confirmation to conclude the expert evaluation."))
+        return None, form
+    try:
+        concluded = services.conclude_experts(application.pk, request.user, ip=services.client_ip(request))
+    except ActionRefused as error:
+        messages.error(request, str(error))
+        return None, form
+    messages.success(request, _("The expert evaluation is concluded. The application now: %(state)s.")
+                     % {"state": concluded.get_state_display()})
+    return redirect("expert_organise", pk=application.pk), form
+
+
+#: The posted ``action`` of the organisation page → its handler (the form it binds is ``<action>_form``).
+ORGANISE_ACTIONS = {"draw": _draw, "visit": _visit, "conclude": _conclude}
+
+
 @login_required
 def expert_organise(request, pk):
     application = _staff_application(request, pk)
-    draw_form = DrawForm(initial={"field": application.field, "count": 5,
-                                  "deadline": timezone.localdate() + datetime.timedelta(days=14)})
-    visit_form = VisitForm(initial={"date": timezone.localdate()})
-    conclude_form = ConcludeForm()
+    forms = {
+        "draw_form": DrawForm(initial={"field": application.field, "count": 5,
+                                       "deadline": timezone.localdate() + datetime.timedelta(days=14)}),
+        "visit_form": VisitForm(initial={"date": timezone.localdate()}),
+        "conclude_form": ConcludeForm(),
+    }
     if request.method == "POST":
         action = request.POST.get("action")
-        ip = services.client_ip(request)
-        if action == "draw":
-            draw_form = DrawForm(request.POST)
-            if draw_form.is_valid():
-                data = draw_form.cleaned_data
-                try:
-                    draw = services.draw_experts(application.pk, request.user, data["count"], field=data["field"],
-                                                 seed=data["seed"] or None, deadline=data["deadline"], ip=ip)
-                except ActionRefused as error:
-                    messages.error(request, str(error))
-                else:
-                    messages.success(request, _("%(n)d experts drawn (seed %(seed)s). They have been invited.") % {
-                        "n": len(draw.drawn), "seed": draw.seed})
-                    return redirect("expert_organise", pk=application.pk)
-            else:
-                messages.error(request, _("The draw was not made: please correct the fields marked in red."))
-        elif action == "visit":
-            visit_form = VisitForm(request.POST, request.FILES)
-            if application.state not in EXPERT_STATES:
-                messages.error(request, _("Site visits and defences are recorded during the expert evaluation."))
-            elif visit_form.is_valid():
-                data = visit_form.cleaned_data
-                try:
-                    visit = services.record_site_visit(
-                        application, request.user, kind=data["kind"], date=data["date"], place=data["place"],
-                        participants=data["participants"], notes=data["notes"], attachment=data["attachment"])
-                except ActionRefused as error:
-                    messages.error(request, str(error))
-                else:
-                    messages.success(request, _("The %(kind)s of %(date)s is recorded.") % {
-                        "kind": visit.get_kind_display(), "date": visit.date.isoformat()})
-                    return redirect(f"{request.path}#visits")
-            else:
-                messages.error(request, _("The record was not saved: please correct the fields marked in red."))
-        elif action == "conclude":
-            conclude_form = ConcludeForm(request.POST)
-            if not conclude_form.is_valid():
-                messages.error(request, _("Please tick the confirmation to conclude the expert evaluation."))
-            else:
-                try:
-                    concluded = services.conclude_experts(application.pk, request.user, ip=ip)
-                except ActionRefused as error:
-                    messages.error(request, str(error))
-                else:
-                    messages.success(request, _("The expert evaluation is concluded. The application now: %(state)s.")
-                                     % {"state": concluded.get_state_display()})
-                    return redirect("expert_organise", pk=application.pk)
-        else:
+        handler = ORGANISE_ACTIONS.get(action)
+        if handler is None:
             messages.error(request, _("Unknown action."))
+        else:
+            response, forms[f"{action}_form"] = handler(request, application)
+            if response is not None:
+                return response
         application = _staff_application(request, pk)
-    return render(request, "review/experts/organise.html",
-                  _organise_context(application, draw_form, visit_form, conclude_form))
+    return render(request, "review/experts/organise.html", _organise_context(application, **forms))
 
 
 @login_required
 def visit_attachment(request, pk, visit_id):
     application = _staff_application(request, pk)
     visit = get_object_or_404(SiteVisit, pk=visit_id, application=application)
-    if not visit.attachment:
-        raise Http404
-    response = FileResponse(visit.attachment.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=visit.attachment_name or "visit.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(visit.attachment, visit.attachment_name or "visit.pdf")
 
 
 # --- experts ------------------------------------------------------------------------------------
@@ -329,12 +251,80 @@ def expert_assignments(request):
 def _materials(request, assignment):
     """The application's materials as the expert may see them (only once accepted)."""
     application = get_object_or_404(visible_applications(request.user).for_detail(), pk=assignment.application_id)
-    slots = []
-    by_req = {a.requirement_id: a for a in application.attachments.all()}
-    for req in application.programme.attachment_requirements.all():
-        slot = by_req.get(req.pk)
-        slots.append((req, sorted(slot.files.all(), key=lambda f: -f.version) if slot else []))
-    return application, present(snapshot(application)), slots
+    return application, present(snapshot(application)), attachment_slots(application)
+
+
+def _sheet_form(assignment, criteria):
+    """The scoring sheet with the saved draft, once the invitation is accepted (None before and after)."""
+    if assignment.status != Assignment.Status.ACCEPTED:
+        return None
+    existing = {s.criterion_id: s for s in assignment.scores.all()}
+    initial = {"recommendation": assignment.recommendation, "overall_comment": assignment.overall_comment}
+    for criterion in criteria:
+        if criterion.pk in existing:
+            initial[f"score_{criterion.pk}"] = existing[criterion.pk].score
+            initial[f"comment_{criterion.pk}"] = existing[criterion.pk].comment
+    return ScoreSheetForm(initial=initial, criteria=criteria)
+
+
+def _accept(request, assignment, criteria, forms):
+    forms["accept_form"] = form = AcceptForm(request.POST)
+    form.is_valid()
+    services.respond_to_invitation(assignment, request.user, accept=True,
+                                   no_conflict=form.cleaned_data.get("no_conflict", False))
+    messages.success(request, _("Thank you. The materials are now open to you below."))
+    return redirect("assignment_detail", assignment_id=assignment.pk)
+
+
+def _decline(request, assignment, criteria, forms):
+    forms["decline_form"] = form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the reason for declining."))
+        return None
+    services.respond_to_invitation(assignment, request.user, accept=False,
+                                   reason=form.cleaned_data["reason"].strip())
+    messages.success(request, _("You have declined this invitation. Thank you for telling us."))
+    return redirect("expert_assignments")
+
+
+def _scores(request, assignment, criteria, forms):
+    """Save the draft (``save``) or submit the scores for good (``submit``)."""
+    if forms["sheet_form"] is None:
+        raise ActionRefused(_("Scores can be given only after accepting, and only once."))
+    final = request.POST.get("action") == "submit"
+    forms["sheet_form"] = form = ScoreSheetForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        messages.error(request, _("The scores were not saved: please correct the fields marked in red "
+                                  "(each score is between 0 and 100)."))
+        return None
+    if final and not form.cleaned_data["confirm"]:
+        messages.error(request, _("Please tick the confirmation to submit your scores."))
+        return None
+    data = form.cleaned_data
+    services.submit_scores(assignment, request.user, form.scores(), data["recommendation"],
+                           data["overall_comment"], final=final)
+    if final:
+        messages.success(request, _("Your scores are submitted. Thank you."))
+    else:
+        messages.success(request, _("Your draft is saved. You can come back and change it until "
+                                    "you submit."))
+    return redirect("assignment_detail", assignment_id=assignment.pk)
+
+
+#: The posted ``action`` of an assignment page → its handler (each may raise ActionRefused).
+ASSIGNMENT_ACTIONS = {"accept": _accept, "decline": _decline, "save": _scores, "submit": _scores}
+
+
+def _assignment_context(request, assignment, application, open_for_work, criteria, forms):
+    context = {"assignment": assignment, "application": application, "programme": application.programme,
+               "open_for_work": open_for_work, "criteria": criteria,
+               "weight_total": sum(c.weight for c in criteria), **forms}
+    if assignment.status in (Assignment.Status.ACCEPTED, Assignment.Status.SUBMITTED):
+        context["application"], context["p"], context["slots"] = _materials(request, assignment)
+    if assignment.status == Assignment.Status.SUBMITTED:
+        scores = {s.criterion_id: s for s in assignment.scores.all()}
+        context["submitted_rows"] = [(c, scores.get(c.pk)) for c in criteria]
+    return context
 
 
 @login_required
@@ -345,71 +335,23 @@ def assignment_detail(request, assignment_id):
     application = assignment.application
     open_for_work = application.state == State.EXPERT_REVIEW
     criteria = services.criteria_for(application.programme)
-    accept_form, decline_form = AcceptForm(), DeclineForm()
-    sheet_form = None
-    if assignment.status == Assignment.Status.ACCEPTED:
-        existing = {s.criterion_id: s for s in assignment.scores.all()}
-        initial = {"recommendation": assignment.recommendation, "overall_comment": assignment.overall_comment}
-        for criterion in criteria:
-            if criterion.pk in existing:
-                initial[f"score_{criterion.pk}"] = existing[criterion.pk].score
-                initial[f"comment_{criterion.pk}"] = existing[criterion.pk].comment
-        sheet_form = ScoreSheetForm(initial=initial, criteria=criteria)
-
+    forms = {"accept_form": AcceptForm(), "decline_form": DeclineForm(),
+             "sheet_form": _sheet_form(assignment, criteria)}
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in ("accept", "decline", "save", "submit") and not open_for_work:
+        if action in ASSIGNMENT_ACTIONS and not open_for_work:
             messages.error(request, _("The expert evaluation of this application is closed."))
             return redirect("assignment_detail", assignment_id=assignment.pk)
+        handler = ASSIGNMENT_ACTIONS.get(action)
         try:
-            if action == "accept":
-                accept_form = AcceptForm(request.POST)
-                accept_form.is_valid()
-                services.respond_to_invitation(assignment, request.user, accept=True,
-                                               no_conflict=accept_form.cleaned_data.get("no_conflict", False))
-                messages.success(request, _("Thank you. The materials are now open to you below."))
-                return redirect("assignment_detail", assignment_id=assignment.pk)
-            if action == "decline":
-                decline_form = DeclineForm(request.POST)
-                if decline_form.is_valid():
-                    services.respond_to_invitation(assignment, request.user, accept=False,
-                                                   reason=decline_form.cleaned_data["reason"].strip())
-                    messages.success(request, _("You have declined this invitation. Thank you for telling us."))
-                    return redirect("expert_assignments")
-                messages.error(request, _("Please give the reason for declining."))
-            elif action in ("save", "submit"):
-                if sheet_form is None:
-                    raise ActionRefused(_("Scores can be given only after accepting, and only once."))
-                final = action == "submit"
-                sheet_form = ScoreSheetForm(request.POST, criteria=criteria)
-                if not sheet_form.is_valid():
-                    messages.error(request, _("The scores were not saved: please correct the fields marked in red "
-                                              "(each score is between 0 and 100)."))
-                elif final and not sheet_form.cleaned_data["confirm"]:
-                    messages.error(request, _("Please tick the confirmation to submit your scores."))
-                else:
-                    data = sheet_form.cleaned_data
-                    services.submit_scores(assignment, request.user, sheet_form.scores(), data["recommendation"],
-                                           data["overall_comment"], final=final)
-                    if final:
-                        messages.success(request, _("Your scores are submitted. Thank you."))
-                    else:
-                        messages.success(request, _("Your draft is saved. You can come back and change it until "
-                                                    "you submit."))
-                    return redirect("assignment_detail", assignment_id=assignment.pk)
-            else:
-                messages.error(request, _("Unknown action."))
+            response = handler(request, assignment, criteria, forms) if handler else None
         except ActionRefused as error:
             messages.error(request, str(error))
+        else:
+            if response is not None:
+                return response
+            if handler is None:
+                messages.error(request, _("Unknown action."))
         assignment.refresh_from_db()
-
-    context = {"assignment": assignment, "application": application, "programme": application.programme,
-               "open_for_work": open_for_work, "criteria": criteria,
-               "weight_total": sum(c.weight for c in criteria),
-               "accept_form": accept_form, "decline_form": decline_form, "sheet_form": sheet_form}
-    if assignment.status in (Assignment.Status.ACCEPTED, Assignment.Status.SUBMITTED):
-        context["application"], context["p"], context["slots"] = _materials(request, assignment)
-    if assignment.status == Assignment.Status.SUBMITTED:
-        scores = {s.criterion_id: s for s in assignment.scores.all()}
-        context["submitted_rows"] = [(c, scores.get(c.pk)) for c in criteria]
-    return render(request, "review/experts/assignment.html", context)
+    return render(request, "review/experts/assignment.html",
+                  _assignment_context(request, assignment, application, open_for_work, criteria, forms))

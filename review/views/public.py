@@ -1,17 +1,15 @@
 """Public pages (no login): running publicity lists, the objection form, the directory of filed consortia.
 
 The objector's identity is never shown on a public page: objections are only ever listed to
-the programme's staff (review.views.staff.publicity_batch).
+the programme's staff (review.views.publicity.publicity_batch).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +17,8 @@ from applications.models import Application, Programme
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
-from review.models import Objection, PublicityBatch, PublicityEntry
+from review.forms import ObjectionForm
+from review.models import PublicityBatch, PublicityEntry
 
 #: Entries shown on the public list: an application that left publicity (objection upheld) is not.
 PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
@@ -46,24 +45,6 @@ def publicity_detail(request, batch_id):
         "batch": batch, "page": Paginator(entries, 50).get_page(request.GET.get("page")), "today": today,
         "running": batch.is_running(today), "upcoming": today < batch.starts_on, "ended": today > batch.ends_on,
     })
-
-
-class ObjectionForm(forms.Form):
-    """Everything is checked by review.services.submit_objection, whose refusals say what is wrong."""
-
-    kind = forms.ChoiceField(label=gettext_lazy("You object as"), widget=forms.RadioSelect, required=False,
-                             choices=Objection.Kind.choices)
-    person_name = forms.CharField(label=gettext_lazy("Real name"), max_length=40, required=False,
-                                  help_text=gettext_lazy("For a unit: the contact person (optional)."))
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
-    unit_name = forms.CharField(label=gettext_lazy("Unit name"), max_length=120, required=False)
-    unit_credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=30,
-                                       required=False)
-    letter = forms.FileField(label=gettext_lazy("Signed and sealed letter (PDF)"), required=False,
-                             help_text=gettext_lazy("Units only. If this form is shown again, choose the file "
-                                                    "again."))
-    content = forms.CharField(label=gettext_lazy("Your objection and its facts"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
 
 
 @never_cache

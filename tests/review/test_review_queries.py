@@ -252,7 +252,7 @@ def test_export_queries_do_not_grow_with_rows(client, weihai, staff):
 
 
 def test_dashboard_queries_do_not_grow_with_rows(weihai, staff, django_assert_max_num_queries):
-    from review.views.staff import dashboard_context
+    from review.views.dashboards import dashboard_context
 
     with django_assert_max_num_queries(4):  # counts, queue, objections (+ the queue's total when it is full)
         dashboard_context(staff)

@@ -28,7 +28,7 @@ from review.models import (
     SiteVisit,
     TransitionLog,
 )
-from review.views.staff import dashboard_context
+from review.views.dashboards import dashboard_context
 from tests.pdfs import text_pdf
 from tests.review_factories import (
     accept_and_score,

@@ -1,0 +1,84 @@
+"""The roles' dashboards: what waits for the user (oldest first, with days waited and the link to act)
+and the counts by state in the user's scope.
+
+``workspace`` is the page every role lands on (``/workspace/``, routed in portal/urls.py): the
+applicant's applications and open calls, or the reviewer's queue.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, OuterRef, Subquery
+from django.shortcuts import render
+from django.utils import timezone
+
+from applications.scoping import visible_applications
+from applications.states import State
+from applications.views import open_programmes
+from portal.models import Role
+from review import services
+from review.filters import days_waited, with_waiting
+from review.models import Assignment, Objection, PublicityEntry
+from review.views.links import action_link
+
+QUEUE_LIMIT = 20
+
+
+def dashboard_context(user):
+    """What a role's workspace shows: counts by state in its scope, the items waiting for it (oldest
+    first, at most 20, with days waited and the link to act), and pending objections (staff).
+
+    Keys: ``state_counts`` [(state, label, n)], ``queue`` [{application, waited, since, url, action}],
+    ``queue_total``, ``queue_more``, ``pending_objections`` (None for roles that have none),
+    ``expert_invitations`` (experts: invitations and accepted assignments still to score).
+    """
+    scope = visible_applications(user)
+    if user.role != Role.APPLICANT:
+        scope = scope.exclude(state=State.DRAFT)
+    order = {value: index for index, value in enumerate(State.values)}
+    labels = dict(State.choices)
+    rows = scope.order_by().values("state").annotate(n=Count("id"))
+    state_counts = sorted(((r["state"], labels.get(r["state"], r["state"]), r["n"]) for r in rows),
+                          key=lambda row: order.get(row[0], 99))
+
+    if user.role == Role.APPLICANT:
+        waiting = scope.filter(state=State.RETURNED)
+    else:
+        waiting = services.waiting_queue(user)
+    batch = PublicityEntry.objects.filter(application=OuterRef("pk")).order_by("-batch__starts_on", "-batch_id")
+    waiting = with_waiting(waiting.select_related("programme__authority", "unit", "district")).annotate(
+        publicity_batch_id=Subquery(batch.values("batch_id")[:1]))
+    waiting = waiting.order_by(F("waiting_since").asc(nulls_last=True), "pk")
+    today = timezone.localdate()
+    queue = []
+    for application in waiting[:QUEUE_LIMIT]:
+        url, action = action_link(application)
+        queue.append({"application": application, "since": application.waiting_since,
+                      "waited": days_waited(application.waiting_since, today), "url": url, "action": action})
+    queue_total = len(queue) if len(queue) < QUEUE_LIMIT else waiting.count()
+
+    pending = None
+    if user.role in (Role.STAFF, Role.ADMIN):
+        objections = Objection.objects.filter(finding=Objection.Finding.PENDING)
+        if user.role == Role.STAFF:
+            objections = objections.filter(entry__application__programme__authority_id=user.authority_id)
+        pending = objections.count()
+
+    invitations = None
+    if user.role == Role.EXPERT:
+        invitations = Assignment.objects.filter(expert__user=user, status__in=["invited", "accepted"]).count()
+    return {"state_counts": state_counts, "queue": queue, "queue_total": queue_total,
+            "queue_more": queue_total > len(queue), "pending_objections": pending, "expert_invitations": invitations}
+
+
+@login_required
+def workspace(request):
+    """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
+    user = request.user
+    context = dashboard_context(user)
+    if user.role == Role.APPLICANT:
+        # for_table() groups by (member count), which drops Meta.ordering: order explicitly.
+        context["applications"] = visible_applications(user).for_table().order_by("-updated_at", "-pk")
+        context["programmes"] = open_programmes()
+        template = "portal/workspace_applicant.html"
+    else:
+        template = "review/dashboard/reviewer.html"
+    return render(request, template, context)

@@ -1,0 +1,78 @@
+"""The staff list of applications (filters, days waited, the link to act) and its Excel export.
+
+Programme staff, district reviewers and the system administrator use it, each in their own scope.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from applications import stages
+from review.filters import (
+    LIST_ROLES,
+    ApplicationFilter,
+    days_waited,
+    export_workbook,
+    field_options,
+    staff_queryset,
+)
+
+from .links import action_link
+
+
+def _list_user(request):
+    """Programme staff, district reviewers and the system administrator use the list (own scope)."""
+    if request.user.role not in LIST_ROLES:
+        raise PermissionDenied(_("Only reviewers and programme staff can see this list."))
+
+
+def _filtered(request):
+    return ApplicationFilter(request.GET or None, queryset=staff_queryset(request.user), request=request)
+
+
+@login_required
+def staff_list(request):
+    _list_user(request)
+    filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("Some filters are not valid; they are marked below."))
+        queryset = filterset.queryset.none()
+    else:
+        queryset = filterset.qs
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    acting = stages.acting_states(request.user.role)
+    for application in page:
+        application.days_waited = days_waited(application.waiting_since, today)
+        if application.state in acting:
+            application.action_url, application.action_label = action_link(application)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "review/staff/list.html", {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "field_options": field_options(filterset.form.fields["programme"].queryset),
+    })
+
+
+@login_required
+def staff_export(request):
+    _list_user(request)
+    filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("Some filters are not valid; nothing was exported."))
+        return redirect(f"{reverse('staff_list')}?{request.GET.urlencode()}")
+    data = export_workbook(filterset.qs)
+    filename = "{}-{}.xlsx".format(_("applications"), timezone.localtime().strftime("%Y%m%d-%H%M"))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
