@@ -27,6 +27,7 @@ from django.utils import timezone
 from applications import services as app_services
 from applications import stages
 from applications.models import Application, BudgetLine, Member, Person, Programme, Target, Task
+from applications.services import fire
 from applications.states import State
 from portal.models import District, Division, Role, UnitType, User
 from review import services
@@ -293,7 +294,7 @@ def make_application(code, state=State.DRAFT, from_state=None, reason="请补充
         elif app.state == State.FORMAL_REVIEW:
             services.formal_review_decide(app.pk, staff, False, reason, ticked_checklist(app))
         else:
-            services.fire(app.pk, "return_for_revision", staff, reason=reason)
+            fire(app.pk, "return_for_revision", staff, reason=reason)
     elif state == State.REFUSED:
         if app.state == State.DECISION:
             body = stages.stage_params(app, "decision").get("meeting")
@@ -301,6 +302,6 @@ def make_application(code, state=State.DRAFT, from_state=None, reason="请补充
                 if body else None
             services.decide([app.pk], staff, "refuse", reason=reason, meeting=meeting)
         else:
-            services.fire(app.pk, "refuse", staff, reason=reason)
+            fire(app.pk, "refuse", staff, reason=reason)
     return reload(app)
 

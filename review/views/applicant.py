@@ -21,6 +21,7 @@ from portal.models import Role, Unit
 
 from .. import services
 from ..forms import WithdrawForm
+from .common import client_ip
 
 # --- the timeline ---------------------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ def withdraw(request, pk):
         if form.is_valid():
             try:
                 services.withdraw(application.pk, request.user, reason=form.cleaned_data["reason"],
-                                  ip=services.client_ip(request))
+                                  ip=client_ip(request))
             except ActionRefused as error:
                 messages.error(request, str(error))
                 return redirect(application)

@@ -30,3 +30,7 @@ def authority_programme(request, programmes):
         if str(programme.pk) == chosen:
             return programme
     return programmes[0] if programmes else None
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") if request is not None else None

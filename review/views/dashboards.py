@@ -14,9 +14,9 @@ from applications.scoping import visible_applications
 from applications.states import State
 from applications.views import open_programmes
 from portal.models import Role
-from review import services
 from review.filters import days_waited, with_waiting
 from review.models import Assignment, Objection, PublicityEntry
+from review.selectors import waiting_queue
 from review.views.links import action_link
 
 QUEUE_LIMIT = 20
@@ -42,7 +42,7 @@ def dashboard_context(user):
     if user.role == Role.APPLICANT:
         waiting = scope.filter(state=State.RETURNED)
     else:
-        waiting = services.waiting_queue(user)
+        waiting = waiting_queue(user)
     batch = PublicityEntry.objects.filter(application=OuterRef("pk")).order_by("-batch__starts_on", "-batch_id")
     waiting = with_waiting(waiting.select_related("programme__authority", "unit", "district")).annotate(
         publicity_batch_id=Subquery(batch.values("batch_id")[:1]))

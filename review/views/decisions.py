@@ -19,7 +19,7 @@ from review import services
 from review.forms import DecisionForm
 from review.models import Assignment, Decision
 
-from .common import authority_programme, posted_ids, require_staff
+from .common import authority_programme, client_ip, posted_ids, require_staff
 
 
 def _outcome_message(outcome, count):
@@ -45,7 +45,7 @@ def decision(request, pk):
                 services.decide([application.pk], request.user, form.cleaned_data["outcome"],
                                 reason=form.cleaned_data["reason"].strip(),
                                 meeting=form.new_meeting(application.programme, request.user),
-                                ip=services.client_ip(request))
+                                ip=client_ip(request))
             except ActionRefused as error:
                 messages.error(request, str(error))
             else:
@@ -93,7 +93,7 @@ def decision_batch(request):
                 done = services.decide(sorted(selected), request.user, form.cleaned_data["outcome"],
                                        reason=form.cleaned_data["reason"].strip(),
                                        meeting=form.new_meeting(programme, request.user),
-                                       ip=services.client_ip(request))
+                                       ip=client_ip(request))
             except ActionRefused as error:
                 messages.error(request, _("Nothing was decided: %(reason)s") % {"reason": error})
             else:

@@ -28,6 +28,7 @@ from .. import services
 from ..forms import PEER_AUTO_ID, DistrictOpinionForm, PeerOpinionForm
 from ..models import DistrictOpinion
 from .applicant import timeline_context
+from .common import client_ip
 
 
 def _reviewable(request, pk):
@@ -83,7 +84,7 @@ def district_review(request, pk):
     data = form.cleaned_data
     try:
         done = services.district_decide(application.pk, request.user, data["decision"], data["opinion"],
-                                        letter=data.get("letter") or None, ip=services.client_ip(request))
+                                        letter=data.get("letter") or None, ip=client_ip(request))
     except ActionRefused as error:
         messages.error(request, str(error))
         return _page(request, _reviewable(request, pk), form=form)

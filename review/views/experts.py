@@ -35,6 +35,7 @@ from .. import services
 from ..filters import days_waited
 from ..forms import AcceptForm, ConcludeForm, DeclineForm, DrawForm, ScoreSheetForm, VisitForm
 from ..models import Assignment, Expert, SiteVisit
+from .common import client_ip
 
 CENT = Decimal("0.01")
 EXPERT_STATES = (State.EXPERT_PENDING, State.EXPERT_REVIEW)
@@ -134,7 +135,7 @@ def _draw(request, application):
     try:
         draw = services.draw_experts(application.pk, request.user, data["count"], field=data["field"],
                                      seed=data["seed"] or None, deadline=data["deadline"],
-                                     ip=services.client_ip(request))
+                                     ip=client_ip(request))
     except ActionRefused as error:
         messages.error(request, str(error))
         return None, form
@@ -172,7 +173,7 @@ def _conclude(request, application):
         messages.error(request, _("Please tick the confirmation to conclude the expert evaluation."))
         return None, form
     try:
-        concluded = services.conclude_experts(application.pk, request.user, ip=services.client_ip(request))
+        concluded = services.conclude_experts(application.pk, request.user, ip=client_ip(request))
     except ActionRefused as error:
         messages.error(request, str(error))
         return None, form

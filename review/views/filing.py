@@ -23,7 +23,7 @@ from review import services
 from review.forms import AgreementForm
 from review.models import FilingAgreement, Objection, PublicityEntry
 
-from .common import posted_ids, require_staff
+from .common import client_ip, posted_ids, require_staff
 
 
 def filing_obstacle(application, today):
@@ -63,7 +63,7 @@ def _file_chosen(request):
         messages.error(request, _("Please confirm the filing: it cannot be undone."))
         return None
     try:
-        done = services.file_applications(ids, request.user, ip=services.client_ip(request))
+        done = services.file_applications(ids, request.user, ip=client_ip(request))
     except ActionRefused as error:
         messages.error(request, _("Nothing was filed: %(reason)s") % {"reason": error})
         return None

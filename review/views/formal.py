@@ -20,6 +20,8 @@ from review import services
 from review.forms import FormalReviewForm
 from review.models import FormalReview
 
+from .common import client_ip
+
 
 def _formal_queryset(user):
     """The application with everything the checklist and the snapshot read, each in one query."""
@@ -49,7 +51,7 @@ def formal_review(request, pk):
             try:
                 done = services.formal_review_decide(application.pk, request.user, passed,
                                                      form.cleaned_data["note"].strip(), form.stored_checklist(),
-                                                     ip=services.client_ip(request))
+                                                     ip=client_ip(request))
             except ActionRefused as error:
                 messages.error(request, str(error))
             else:

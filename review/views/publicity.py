@@ -22,7 +22,7 @@ from review.calendar import WorkingCalendar
 from review.forms import FindingForm, PublicityForm
 from review.models import Objection, PublicityBatch
 
-from .common import authority_programme, posted_ids, require_staff
+from .common import authority_programme, client_ip, posted_ids, require_staff
 
 
 def _publicity_programmes(user):
@@ -50,7 +50,7 @@ def _open_publicity(request, programme, selected, form, preview):
     try:
         batch, _period = services.open_publicity(
             programme, sorted(selected), request.user, form.cleaned_data["starts_on"],
-            title=form.cleaned_data["title"].strip(), ip=services.client_ip(request))
+            title=form.cleaned_data["title"].strip(), ip=client_ip(request))
     except ActionRefused as error:
         messages.error(request, _("The publicity was not opened: %(reason)s") % {"reason": error})
         return None
@@ -143,7 +143,7 @@ def objection_finding(request, objection_id):
                 services.record_finding(objection.pk, request.user, form.cleaned_data["finding"],
                                         form.cleaned_data["text"].strip(),
                                         action=form.cleaned_data["action"] or "return",
-                                        ip=services.client_ip(request))
+                                        ip=client_ip(request))
             except ActionRefused as error:
                 messages.error(request, str(error))
             else:

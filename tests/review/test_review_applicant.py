@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.models import ApplicationVersion
+from portal.lifecycle import ActionRefused
 from portal.models import Role
 from review import services
 from review.models import TransitionLog
@@ -200,7 +201,7 @@ def test_withdraw_refused_after_approval(client, seeded):
     assert application.state == "approved"
     assert not TransitionLog.objects.filter(transition="withdraw").exists()
     # And through the service directly: refused with a message, nothing written.
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(ActionRefused):
         services.withdraw(application.pk, applicant, reason="x")
     log = TransitionLog.objects.get(application=application, transition="approve")
     assert (log.actor, log.actor_role, log.source, log.target, log.ip) == (

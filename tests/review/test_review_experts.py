@@ -18,6 +18,7 @@ from portal.models import Role
 from review import services
 from review.models import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
 from review.seed_criteria import ZGC_CRITERIA, load_criteria
+from review.services.experts import DEFAULT_CRITERIA
 from tests import pdfs
 from tests.factories import AuthorityFactory, UserFactory
 from tests.review_factories import (
@@ -614,7 +615,7 @@ def test_load_criteria_seeds_the_eight_zhongguancun_criteria_idempotently(seeded
     assert sum(r.weight for r in rows) == 100
     assert load_criteria() == {"created": 0, "updated": 0, "unchanged": 8, "deleted": 0, "kept": 0}
     beijing = Programme.objects.get(code="beijing-2026")
-    assert [c.name for c in services.criteria_for(beijing)] == [n for n, _w in services.DEFAULT_CRITERIA]
+    assert [c.name for c in services.criteria_for(beijing)] == [n for n, _w in DEFAULT_CRITERIA]
 
 
 def test_load_criteria_keeps_a_scored_criterion(seeded):

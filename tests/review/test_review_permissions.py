@@ -10,9 +10,9 @@ import pytest
 
 from applications.lifecycle import TRANSITIONS
 from applications.models import Application, Programme
+from applications.services import fire
 from applications.states import State
 from portal.lifecycle import ActionRefused, field_transitions, permitted
-from review import services
 from review.models import TransitionLog
 from tests.review_factories import (
     admin_user,
@@ -106,7 +106,7 @@ def test_permission_matrix(seeded, case):
         if role in allowed:
             continue
         with pytest.raises(ActionRefused, match="not allowed"):
-            services.fire(app.pk, name, user, reason="试图越权操作。")
+            fire(app.pk, name, user, reason="试图越权操作。")
         assert snapshot(app) == before, role
 
 
@@ -117,6 +117,6 @@ def test_no_transition_from_a_state_it_does_not_leave(seeded, name):
     for user in (app.created_by, staff_user(app.programme.authority)):
         assert not permitted(app, name, user)
         with pytest.raises(ActionRefused, match="cannot be done while"):
-            services.fire(app.pk, name, user, reason="x")
+            fire(app.pk, name, user, reason="x")
     assert Application.objects.get(pk=app.pk).state == State.FILED
 

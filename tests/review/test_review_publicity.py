@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.models import Application, Programme
+from applications.services import fire
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
+from review.calendar import WorkingCalendar
 from review.models import Decision, Meeting, Objection, TransitionLog
 from tests.factories import make_credit_code
 from tests.review_factories import district_user, make_application, pdf_upload, staff_user, unit_in
@@ -298,7 +300,7 @@ def test_opening_publicity_shows_the_end_date_before_confirming(client, seeded):
     for app in apps:
         assert f'name="ids" value="{app.pk}"' in page
     start = TODAY() + datetime.timedelta(days=1)
-    end = services.WorkingCalendar().period(start, 5).end
+    end = WorkingCalendar().period(start, 5).end
     data = {"programme": apps[0].programme_id, "ids": [apps[0].pk], "starts_on": start.isoformat()}
     page = client.post(url, dict(data, step="preview")).content.decode()
     assert 'id="publicity-preview"' in page and end.isoformat() in page
@@ -469,7 +471,7 @@ def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_m
     # More rows of every kind: two more applications in the same batch with objections, more filed ones.
     more = [make_application("weihai-2026", state=State.APPROVED) for _i in range(2)]
     for app in more:
-        services.fire(app.pk, "publicize", staff, before=lambda a: entry.batch.entries.create(application=a))
+        fire(app.pk, "publicize", staff, before=lambda a: entry.batch.entries.create(application=a))
         e = entry_of(app)
         services.submit_objection(e, "person", "x", "李异议", "13800001111", today=entry.batch.starts_on)
         services.submit_objection(e, "unit", "x", unit_name="某公司", unit_credit_code=make_credit_code(),

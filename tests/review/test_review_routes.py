@@ -16,9 +16,11 @@ from django.utils import timezone
 from applications import services as app_services
 from applications import stages
 from applications.models import Application, Member
+from applications.services import fire
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
+from review.calendar import WorkingCalendar
 from review.models import (
     Decision,
     DistrictOpinion,
@@ -275,7 +277,7 @@ def test_zgc_route(seeded):
     batch, period = services.open_publicity(app.programme, [app.pk], staff, start)
     app = reload(app)
     assert app.state == State.PUBLICITY
-    assert services.WorkingCalendar().working_days_between(start, period.end) == 5
+    assert WorkingCalendar().working_days_between(start, period.end) == 5
     entry = batch.entries.get(application=app)
     objection = services.submit_objection(entry, "person", "数据不实。", person_name="王五", phone="13900000000",
                                           today=start)
@@ -378,7 +380,7 @@ def test_a_return_needs_a_reason(seeded, stage):
         elif stage == State.FORMAL_REVIEW:
             services.formal_review_decide(app.pk, staff, False, "", ticked_checklist(app))
         else:
-            services.fire(app.pk, "return_for_revision", staff, reason="")
+            fire(app.pk, "return_for_revision", staff, reason="")
     assert reload(app).state == stage
 
 
@@ -408,7 +410,7 @@ def test_refusal_ends_the_route(seeded, case):
     for name, user in (("resubmit", app.created_by), ("approve", staff), ("file", staff),
                        ("return_for_revision", staff), ("withdraw", app.created_by)):
         with pytest.raises(ActionRefused):
-            services.fire(app.pk, name, user, reason="x")
+            fire(app.pk, name, user, reason="x")
     assert reload(app).state == outcome and app.certificate_number is None
 
 

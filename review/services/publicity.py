@@ -1,0 +1,121 @@
+"""Publicity batches, public objections and their findings."""
+
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import lifecycle
+from applications.services import fire
+from applications.states import State
+from applications.uploads import UploadRejected
+from notices import outbox
+from notices.events import portal_language
+from notices.models import Job
+from portal import creditcode
+from portal.lifecycle import ActionRefused
+from portal.models import Role
+
+from ..calendar import WorkingCalendar
+from ..models import (
+    Objection,
+    PublicityBatch,
+    PublicityEntry,
+    sha256_of,
+)
+from ._common import _check_pdf, _stored
+
+
+def open_publicity(programme, application_ids, user, starts_on, title="", ip=None):
+    if not application_ids:
+        raise ActionRefused(_("Choose at least one approved application."))
+    if user.role != Role.STAFF or user.authority_id != programme.authority_id:
+        raise ActionRefused(_("You are not allowed to do this for this programme."))
+    period = WorkingCalendar().period(starts_on, programme.publicity_working_days)
+    with transaction.atomic():
+        batch = PublicityBatch.objects.create(
+            programme=programme, title=title or _("Publicity list of %(programme)s") % {"programme": programme.title},
+            starts_on=starts_on, ends_on=period.end, working_days=programme.publicity_working_days,
+            calendar_fallback=period.used_fallback, by=user)
+        for application_id in application_ids:
+            def record(app):
+                if app.programme_id != programme.pk:
+                    raise ActionRefused(_("An application of another programme was chosen."))
+                PublicityEntry.objects.create(batch=batch, application=app)
+
+            fire(application_id, "publicize", user, ip=ip, before=record,
+                 reason=_("publicity %(start)s – %(end)s") % {"start": starts_on, "end": period.end})
+        outbox.add_job(Job.Kind.PUBLICITY_LIST, f"{Job.Kind.PUBLICITY_LIST}:batch{batch.pk}", batch=batch)
+    return batch, period
+
+
+def submit_objection(entry, kind, content, person_name="", phone="", unit_name="", unit_credit_code="",
+                     letter=None, today=None):
+    """A public objection; refusals say exactly what is wrong."""
+    today = today or timezone.localdate()
+    batch = entry.batch
+    if today < batch.starts_on:
+        raise ActionRefused(_("The publicity period has not started yet."))
+    if today > batch.ends_on:
+        raise ActionRefused(_("The publicity period ended on %(end)s; late objections are not accepted.") % {
+            "end": batch.ends_on.isoformat()})
+    if entry.application.state != State.PUBLICITY:
+        raise ActionRefused(_("This application is no longer in publicity."))
+    if not content.strip():
+        raise ActionRefused(_("Please state the objection and its facts."))
+    objection = Objection(entry=entry, kind=kind, content=content.strip())
+    if kind == Objection.Kind.PERSON:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if not person_name.strip() or not phone.strip():
+            raise ActionRefused(_("Anonymous objections are not accepted: give your real name and phone number."))
+        if len(digits) < 7:
+            raise ActionRefused(_("Please give a phone number where you can be reached."))
+        objection.person_name, objection.phone = person_name.strip(), phone.strip()
+    elif kind == Objection.Kind.UNIT:
+        code = creditcode.normalise(unit_credit_code)
+        if not unit_name.strip():
+            raise ActionRefused(_("Anonymous objections are not accepted: give the unit's name."))
+        problems = creditcode.problems(code)
+        if problems:
+            raise ActionRefused(problems[0].message)
+        if letter is None:
+            raise ActionRefused(_("A unit's objection needs its signed and sealed letter (PDF)."))
+        try:
+            checked = _check_pdf(letter)
+        except UploadRejected as error:
+            raise ActionRefused(str(error)) from None
+        objection.unit_name, objection.unit_credit_code = unit_name.strip(), code
+        objection.person_name, objection.phone = person_name.strip(), phone.strip()
+        objection.letter_sha256 = sha256_of(checked.data)
+        objection.letter.save("letter.bin", _stored(checked.data, "letter.bin"), save=False)
+    else:
+        raise ActionRefused(_("Say whether you object as an individual or as a unit."))
+    objection.save()
+    application = entry.application
+    with portal_language():
+        outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id), "objection_received",
+                      _("Objection received: %(name)s") % {"name": application},
+                      _("An objection to “%(name)s” was received during publicity and awaits your finding.") % {
+                          "name": application}, reverse("publicity_batch", args=[batch.pk]))
+    return objection
+
+
+def record_finding(objection_id, user, finding, text, action="return", ip=None):
+    """Upheld stops the application (returned or refused); dismissed lets it go on."""
+    if not text.strip():
+        raise ActionRefused(_("Please write the finding."))
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().select_related("entry__application").get(pk=objection_id)
+        application = objection.entry.application
+        if not lifecycle.is_staff_of(application, user):
+            raise ActionRefused(_("You are not allowed to do this for this application."))
+        if objection.finding != Objection.Finding.PENDING:
+            raise ActionRefused(_("This objection already has a finding."))
+        objection.finding, objection.finding_text = finding, text
+        objection.found_by, objection.found_at = user, timezone.now()
+        objection.save()
+        if finding == Objection.Finding.UPHELD:
+            name = "return_for_revision" if action == "return" else "refuse"
+            fire(application.pk, name, user, reason=_("Objection upheld: %(text)s") % {"text": text}, ip=ip)
+    return objection
