@@ -245,7 +245,7 @@ def governance_roles(f, p):
 
 @rule("chair_from_lead", gettext_lazy("council chair comes from the lead unit"))
 def chair_from_lead(f, p):
-    chairs = [person for person in f.people if person.role == "council_chair" and person.name.strip()]
+    chairs = [person for person in f.people if person.role == PersonRole.COUNCIL_CHAIR and person.name.strip()]
     ok = any(person.unit_name.strip() == f.lead_name.strip() for person in chairs)
     req = _soft(p, _("the head of the lead unit must chair the council"),
                 _("the head of the lead unit should in principle chair the council"))

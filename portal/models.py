@@ -217,6 +217,11 @@ class User(AbstractUser):
         return self.role == Role.APPLICANT
 
     @property
+    def is_reviewer(self):
+        """District reviewers, programme staff and administrators: they see the staff list and counts."""
+        return self.role in (Role.DISTRICT, Role.STAFF, Role.ADMIN)
+
+    @property
     def is_district_reviewer(self):
         return self.role == Role.DISTRICT
 

@@ -208,6 +208,34 @@ class Assignment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "expert"], name="one_assignment_per_expert")]
 
+    BADGES = {AssignmentStatus.SUBMITTED: "text-bg-success", AssignmentStatus.ACCEPTED: "text-bg-info",
+              AssignmentStatus.DECLINED: "text-bg-light border", AssignmentStatus.INVITED: "text-bg-warning"}
+
+    @property
+    def badge_class(self):
+        return self.BADGES.get(self.status, "text-bg-secondary")
+
+    @property
+    def is_invited(self):
+        return self.status == AssignmentStatus.INVITED
+
+    @property
+    def is_accepted(self):
+        return self.status == AssignmentStatus.ACCEPTED
+
+    @property
+    def is_declined(self):
+        return self.status == AssignmentStatus.DECLINED
+
+    @property
+    def is_submitted(self):
+        return self.status == AssignmentStatus.SUBMITTED
+
+    @property
+    def is_open(self):
+        """Invited or accepted: the expert still has something to do."""
+        return self.status in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+
 
 class Criterion(models.Model):
     """One weighted criterion of a programme's scoring sheet (scores 0–100 each)."""
@@ -347,6 +375,10 @@ class Objection(models.Model):
     found_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     found_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_pending(self):
+        return self.finding == ObjectionFinding.PENDING
 
 
 class CertificateCounter(models.Model):

@@ -16,7 +16,7 @@ from portal.models import District, Unit, UnitType
 
 from ..choices import LeadCategory, LeadSelection, OperatorStatus, PersonRole
 from ..lifecycle import ApplicationWorkflow
-from ..states import EDITABLE_STATES
+from ..states import EDITABLE_STATES, State
 from .programmes import AttachmentRequirement, Programme
 
 
@@ -105,6 +105,14 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
 
     def get_absolute_url(self):
         return reverse("application_detail", args=[self.pk])
+
+    @property
+    def is_returned(self):
+        return self.state == State.RETURNED
+
+    @property
+    def in_publicity(self):
+        return self.state == State.PUBLICITY
 
     @property
     def is_editable(self):

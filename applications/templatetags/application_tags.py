@@ -1,7 +1,8 @@
 """Template helpers for programmes and applications.
 
 * ``rule_label``: a programme rule in readable words (its kind's label and its parameters);
-* ``state_label``: the display name of an application state (badges: ``.state-<state>`` in portal.css).
+* ``state_label``: the display name of an application state (badges: ``.state-<state>`` in portal.css);
+* ``result_colour``: the Bootstrap colour of a rule or checklist result.
 """
 
 from django import template
@@ -81,3 +82,12 @@ def rule_label(rule):
 @register.filter
 def state_label(state):
     return dict(State.choices).get(state, state)
+
+
+#: Bootstrap colour of a rule or checklist result (pass, fail, warn, manual, na).
+RESULT_COLOURS = {"pass": "success", "fail": "danger", "warn": "warning", "manual": "primary"}
+
+
+@register.filter
+def result_colour(status):
+    return RESULT_COLOURS.get(status, "secondary")

@@ -64,7 +64,7 @@ def dashboard_context(user):
 
     invitations = None
     if user.role == Role.EXPERT:
-        invitations = Assignment.objects.filter(expert__user=user, status__in=["invited", "accepted"]).count()
+        invitations = Assignment.objects.filter(expert__user=user, status__in=[Assignment.Status.INVITED, Assignment.Status.ACCEPTED]).count()
     return {"state_counts": state_counts, "queue": queue, "queue_total": queue_total,
             "queue_more": queue_total > len(queue), "pending_objections": pending, "expert_invitations": invitations}
 

@@ -35,7 +35,7 @@ def decision(request, pk):
     require_staff(request)
     application = get_object_or_404(
         visible_applications(request.user).select_related("programme__authority", "unit", "district")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status="submitted"))),
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status=Assignment.Status.SUBMITTED))),
         pk=pk)
     meeting = stages.stage_params(application, "decision").get("meeting")
     form = DecisionForm(request.POST or None, meeting=meeting)
@@ -104,7 +104,7 @@ def decision_batch(request):
         waiting = (visible.filter(state=State.DECISION, programme=programme)
                    .select_related("programme", "unit", "district")
                    .annotate(waiting_since=Max("log__at", filter=Q(log__target=State.DECISION)))
-                   .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status="submitted")))
+                   .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status=Assignment.Status.SUBMITTED)))
                    .order_by("waiting_since", "pk"))
     page = Paginator(waiting, 25).get_page(request.GET.get("page"))
     rows = [(app, services.aggregate(app, list(app.assignments.all()))) for app in page]

@@ -13,6 +13,7 @@ from applications.scoping import visible_applications
 from notices import outbox
 from notices.models import Document, Job
 from portal.downloads import private_file
+from portal.models import Role
 
 
 @login_required
@@ -30,8 +31,8 @@ def batch_document_download(request, document_id):
                                  application__isnull=True)
     programme_id = document.batch.programme_id if document.batch_id else document.job.payload.get("programme")
     programme = get_object_or_404(Programme, pk=programme_id)
-    if not (request.user.role == "staff" and request.user.authority_id == programme.authority_id) and \
-            request.user.role != "admin":
+    if not (request.user.role == Role.STAFF and request.user.authority_id == programme.authority_id) and \
+            request.user.role != Role.ADMIN:
         raise Http404
     return private_file(document.file, f"{document.get_kind_display()}-{document.pk}.pdf")
 
