@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.lifecycle import condition
+from portal.lifecycle import condition, explains
 from portal.models import Role
 
 from .choices import AssignmentStatus, ObjectionFinding
@@ -162,6 +162,38 @@ def agreement_signed(application) -> bool:
     if not stage_params(application, "filing").get("agreement"):
         return True
     return application.filing_agreements.exists()
+
+
+# --- why an application cannot be filed yet, for the filing list ------------------------------------
+# They read what the filing list loads for every row: ``has_agreement`` and ``publicity_entries``
+# (newest first, each with its ``batch`` and the count of ``pending`` objections).
+
+@explains(route_skips_publicity)
+def _publicity_not_opened(application, today):
+    return [_("Publicity has not been opened for it yet.")] if route_has_publicity(application) else []
+
+
+@explains(agreement_signed)
+def _agreement_missing(application, today):
+    if stage_params(application, "filing").get("agreement") and not application.has_agreement:
+        return [_("The signed agreement with targets has not been uploaded.")]
+    return []
+
+
+@explains(publicity_over_without_pending_objection)
+def _publicity_not_over(application, today):
+    entries = list(application.publicity_entries.all())
+    if not entries:
+        return [_("It is in no publicity batch.")]
+    entry, reasons = entries[0], []
+    if entry.batch.starts_on > today:
+        reasons.append(_("The publicity period starts on %(start)s and ends on %(end)s.") % {
+            "start": entry.batch.starts_on.isoformat(), "end": entry.batch.ends_on.isoformat()})
+    elif entry.batch.ends_on >= today:
+        reasons.append(_("The publicity period ends on %(end)s.") % {"end": entry.batch.ends_on.isoformat()})
+    if entry.pending:
+        reasons.append(_("%(n)d objection(s) still wait for a finding.") % {"n": entry.pending})
+    return reasons
 
 
 # --- the registry ------------------------------------------------------------------------------------

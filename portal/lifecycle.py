@@ -35,13 +35,30 @@ def condition(message, cite=""):
     """Declare a transition condition with the message shown when it is not met.
 
     ``message`` is a string or a callable of the instance (for messages with figures);
-    ``cite`` is the article of the guideline the condition comes from.
+    ``cite`` is the article of the guideline the condition comes from.  A page that lists why many
+    rows cannot go on yet (with dates and counts, from what it has loaded) sets ``explain`` on the
+    condition with :func:`explains`.
     """
     def declare(function):
         function.message = message
         function.cite = cite
         return function
     return declare
+
+
+def explains(condition_function):
+    """Attach the decorated ``explain(instance, today) -> [reasons]`` to a declared condition."""
+    def attach(explain):
+        condition_function.explain = explain
+        return explain
+    return attach
+
+
+def obstacles(instance, name, today):
+    """Every reason the conditions of ``name`` (from the present state) give for not going on yet."""
+    transition = current_transition(instance, name)
+    return [reason for function in (transition.conditions if transition else [])
+            if getattr(function, "explain", None) for reason in function.explain(instance, today)]
 
 
 def condition_message(function, instance):

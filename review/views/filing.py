@@ -18,7 +18,7 @@ from applications.scoping import visible_applications
 from applications.states import State
 from notices.models import Document, Job
 from portal.downloads import private_file
-from portal.lifecycle import ActionRefused
+from portal.lifecycle import ActionRefused, obstacles
 from review import services
 from review.forms import AgreementForm
 from review.models import FilingAgreement, Objection, PublicityEntry
@@ -27,30 +27,9 @@ from .common import client_ip, posted_ids, require_staff
 
 
 def filing_obstacle(application, today):
-    """Why an approved or publicised application cannot be filed yet (None when it can).
-
-    Mirrors the conditions of the ``file`` transition in applications.lifecycle, with the dates and counts.
-    ``application.publicity_entries`` is prefetched newest first, each with ``batch`` and ``pending``.
-    """
-    reasons = []
-    if application.needs_agreement:
-        reasons.append(_("The signed agreement with targets has not been uploaded."))
-    if application.state == State.APPROVED:
-        if stages.route_has_publicity(application):
-            reasons.insert(0, _("Publicity has not been opened for it yet."))
-        return " ".join(reasons) or None
-    entries = list(application.publicity_entries.all())
-    if not entries:
-        return _("It is in no publicity batch.")
-    entry = entries[0]
-    if entry.batch.starts_on > today:
-        reasons.append(_("The publicity period starts on %(start)s and ends on %(end)s.") % {
-            "start": entry.batch.starts_on.isoformat(), "end": entry.batch.ends_on.isoformat()})
-    elif entry.batch.ends_on >= today:
-        reasons.append(_("The publicity period ends on %(end)s.") % {"end": entry.batch.ends_on.isoformat()})
-    if entry.pending:
-        reasons.append(_("%(n)d objection(s) still wait for a finding.") % {"n": entry.pending})
-    return " ".join(reasons) or None
+    """Why an approved or publicised application cannot be filed yet (None when it can): what each
+    condition of its ``file`` transition explains (applications.stages), with the dates and counts."""
+    return " ".join(obstacles(application, "file", today)) or None
 
 
 def _file_chosen(request):
@@ -84,6 +63,7 @@ def _filing_candidates(visible, today):
                   .order_by("programme_id", "name", "pk"))
     ready, waiting = [], []
     for application in candidates:
+        # The page offers the upload where the programme asks for an agreement not yet uploaded.
         application.needs_agreement = (bool(stages.stage_params(application, "filing").get("agreement"))
                                        and not application.has_agreement)
         obstacle = filing_obstacle(application, today)
