@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.downloads import private_file
-from portal.models import District, Role
+from portal.models import CreditRecord, District, Role
 
 from .facts import SCALARS, Facts, MemberFacts, PersonFacts, lead_facts
 from .forms import FORMSETS, ApplicationForm, build_formsets
@@ -75,8 +75,6 @@ def facts_from_forms(application, form, formsets):
     facts.attachment_codes = set(
         AttachmentFile.objects.filter(attachment__application=application).values_list(
             "attachment__requirement__code", flat=True))
-    from portal.models import CreditRecord
-
     facts.credit_records = list(CreditRecord.objects.filter(credit_code=application.unit.credit_code))
     return facts
 

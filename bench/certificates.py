@@ -38,15 +38,16 @@ def ensure_database():
 ensure_database()
 import _setup  # noqa: E402,F401
 from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from applications.models import Application, Member, Programme  # noqa: E402
+from notices.models import Document, Job  # noqa: E402
+from notices.tasks import run_job  # noqa: E402
+from portal.celery import app as celery_app  # noqa: E402
+from portal.models import Unit, User  # noqa: E402
 
 
 def prepare(count):
-    from django.utils import timezone
-
-    from applications.models import Application, Member, Programme
-    from notices.models import Document, Job
-    from portal.models import Unit, User
-
     call_command("migrate", verbosity=0)
     call_command("load_programmes", "--demo-window", verbosity=0)
     programme = Programme.objects.get(code="suzhou-2026")
@@ -74,9 +75,6 @@ def prepare(count):
 
 
 def run(workers, jobs, Document, Job):
-    from notices.tasks import run_job
-    from portal.celery import app as celery_app
-
     ids = [j.pk for j in jobs]
     Document.objects.filter(job_id__in=ids).delete()
     Job.objects.filter(pk__in=ids).update(status="pending", attempts=0, done_at=None)

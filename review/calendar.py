@@ -12,6 +12,8 @@ or after that date (the start date counts when it is itself a working day).
 import datetime
 from dataclasses import dataclass, field
 
+from .models import HolidayDay
+
 
 @dataclass
 class Period:
@@ -27,8 +29,6 @@ class Period:
 
 class WorkingCalendar:
     def __init__(self, days=None, covered_years=None):
-        from .models import HolidayDay
-
         if days is None:
             rows = HolidayDay.objects.values_list("date", "is_workday")
             days = dict(rows)
@@ -78,8 +78,7 @@ def seed_rows():
 
 def load_holidays(model=None):
     """Insert the chinesecalendar rows that the table lacks (used by the migration and tests)."""
-    if model is None:
-        from .models import HolidayDay as model
+    model = model or HolidayDay
     existing = set(model.objects.values_list("date", flat=True))
     model.objects.bulk_create(
         [model(date=day, is_workday=workday, name=name)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from applications import seed
+from applications.models import Programme
 
 from .models import Criterion, Score
 
@@ -37,8 +38,6 @@ def load_criteria(criteria=None):
     experts have already scored it (Score protects it): then it is kept and counted as "kept".
     Programmes that do not exist (yet) are skipped.
     """
-    from applications.models import Programme
-
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "kept": 0}
     for code, sheet in (criteria or CRITERIA).items():
         programme = Programme.objects.filter(code=code).first()
