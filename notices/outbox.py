@@ -38,8 +38,16 @@ def add_job(kind, key, application=None, batch=None, notification=None, payload=
     return job
 
 
-def notify(users, kind, subject, body, url=""):
-    """An inbox notice for each user, and its e-mail through the outbox."""
+def render_notice(kind, context):
+    """(subject, body) of a notice of ``kind``: ``templates/notices/<kind>.txt`` is the subject line, a blank
+    line, then the body, rendered in the active language (the caller's portal_language())."""
+    subject, _blank, body = render_to_string(f"notices/{kind}.txt", context).strip().partition("\n\n")
+    return subject.strip(), body.strip()
+
+
+def notify(users, kind, context, url=""):
+    """An inbox notice of ``kind`` for each user, and its e-mail through the outbox."""
+    subject, body = render_notice(kind, context)
     made = []
     for user in users:
         if not user.is_active:

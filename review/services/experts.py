@@ -85,11 +85,8 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
             if assignment.expert.user_id:
                 with portal_language():
                     outbox.notify([assignment.expert.user], "expert_invited",
-                                  _("Invitation to evaluate: %(name)s") % {"name": app},
-                                  _("You are invited to evaluate “%(name)s” (%(programme)s). Please answer and "
-                                    "submit your scores by %(deadline)s.") % {
-                                      "name": app, "programme": app.programme.title,
-                                      "deadline": deadline.isoformat()},
+                                  {"name": str(app), "programme": app.programme.title,
+                                   "deadline": deadline.isoformat()},
                                   reverse("assignment_detail", args=[assignment.pk]))
 
     if application.state == State.EXPERT_PENDING:

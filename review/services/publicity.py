@@ -94,10 +94,8 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
     objection.save()
     application = entry.application
     with portal_language():
-        outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id), "objection_received",
-                      _("Objection received: %(name)s") % {"name": application},
-                      _("An objection to “%(name)s” was received during publicity and awaits your finding.") % {
-                          "name": application}, reverse("publicity_batch", args=[batch.pk]))
+        outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id),
+                      "objection_received", {"name": str(application)}, reverse("publicity_batch", args=[batch.pk]))
     return objection
 
 
