@@ -15,7 +15,14 @@ from review import services
 from review.models import Decision, Meeting, Objection, TransitionLog
 from review.workflow import State
 from tests.factories import make_credit_code
-from tests.review_factories import district_user, make_application, pdf_upload, staff_user, unit_in
+from tests.review_factories import (
+    district_user,
+    make_application,
+    pdf_upload,
+    quick_application,
+    staff_user,
+    unit_in,
+)
 
 TODAY = timezone.localdate
 
@@ -325,12 +332,11 @@ def test_opening_publicity_shows_the_end_date_before_confirming(client, seeded):
 
 def test_the_directory_lists_filed_consortia_and_searches_chinese_substrings(client, seeded):
     lead = unit_in("suzhou-2026", name="苏州纳米微电子科技有限公司")
-    filed = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city", unit=lead,
-                             name="苏州第三代半导体创新联合体")
-    other = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city",
-                             name="苏州生物医药创新联合体")
-    pending = make_application("suzhou-2026", state=State.APPROVED, lead_selected_by="city",
-                               name="苏州未备案创新联合体")
+    # Filed and approved by trait: the directory is what is checked here, not the filing.
+    filed = quick_application("suzhou-2026", "filed", lead_selected_by="city", unit=lead,
+                              name="苏州第三代半导体创新联合体")
+    other = quick_application("suzhou-2026", "filed", lead_selected_by="city", name="苏州生物医药创新联合体")
+    pending = quick_application("suzhou-2026", "approved", lead_selected_by="city", name="苏州未备案创新联合体")
     url = reverse("directory")
     page = client.get(url).content.decode()  # no login
     assert filed.name in page and filed.certificate_number in page and lead.name in page
