@@ -22,6 +22,7 @@ import itertools
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from applications import services as app_services
@@ -170,14 +171,15 @@ def quick_application(code, trait, unit=None, lead_selected_by=None, **fields):
     For tests that need an application in a state and check something else (a list, a directory, a
     race); ``make_application`` when the way there, or what it leaves behind, matters.
     """
-    prog = programme(code)
-    unit = unit or unit_in(code)
-    if lead_selected_by is None:
-        lead_selected_by = "county" if code == "suzhou-2026" else ""
-    fields.setdefault("field", prog.fields[0] if prog.fields else "新一代信息技术")
-    return ApplicationFactory(programme=prog, unit=unit, created_by=applicant_user(unit),
-                              district=District.suggest(prog.authority, unit.division),
-                              lead_selected_by=lead_selected_by, **fields, **{trait: True})
+    with transaction.atomic():  # one commit in a transactional test
+        prog = programme(code)
+        unit = unit or unit_in(code)
+        if lead_selected_by is None:
+            lead_selected_by = "county" if code == "suzhou-2026" else ""
+        fields.setdefault("field", prog.fields[0] if prog.fields else "新一代信息技术")
+        return ApplicationFactory(programme=prog, unit=unit, created_by=applicant_user(unit),
+                                  district=District.suggest(prog.authority, unit.division),
+                                  lead_selected_by=lead_selected_by, **fields, **{trait: True})
 
 
 # --- walking the route with the real services -----------------------------------------------------
