@@ -282,7 +282,8 @@ def wait_for(predicate, timeout=60, step=0.2):
 
 
 def file_one(state="approved"):
-    app = make_application("suzhou-2026", state=state)
+    with transaction.atomic():  # one commit for the set-up; its jobs go to the broker at that commit
+        app = make_application("suzhou-2026", state=state)
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     return app, staff
 
