@@ -5,6 +5,7 @@ application *in* a state (a list, a page, a filter) and not the way there::
 
     ApplicationFactory(in_formal_review=True)
     ApplicationFactory(programme=weihai, filed=True)
+    ApplicationFactory(programme=weihai, in_publicity=True, history__publicity_start=a_date)
 
 The trait writes what the state implies on the application itself (``submitted_at``; the
 return reason; the certificate number from the real counter and the filing date), the frozen
@@ -254,8 +255,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             Task.objects.create(application=obj, title="关键技术攻关")
 
     @factory.post_generation
-    def history(obj, create, extracted, **kwargs):
-        """The rows of the way to a state: version 1 as submitted, the log, the publicity entry."""
+    def history(obj, create, extracted, publicity_start=None, **kwargs):
+        """The rows of the way to a state: version 1 as submitted, the log, the publicity entry (its
+        batch starts ``history__publicity_start``: by default today, or 30 days ago for a filed one)."""
         if not create or obj.state == State.DRAFT:
             return
         from applications.models import ApplicationVersion
@@ -272,7 +274,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                                          actor=obj.created_by if role == Role.APPLICANT else None,
                                          actor_role=role, reason=reason)
             if name == "publicize":
-                start = timezone.localdate() - datetime.timedelta(days=30 if obj.state == State.FILED else 0)
+                start = publicity_start or timezone.localdate() - datetime.timedelta(
+                    days=30 if obj.state == State.FILED else 0)
                 days = obj.programme.publicity_working_days
                 period = WorkingCalendar().period(start, days)
                 batch = PublicityBatch.objects.create(

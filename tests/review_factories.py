@@ -164,7 +164,7 @@ def make_draft(code, unit=None, lead_unit_type=UnitType.ENTERPRISE, lead_selecte
     return app
 
 
-def quick_application(code, trait, unit=None, lead_selected_by=None, **fields):
+def quick_application(code, trait, unit=None, lead_selected_by=None, publicity_start=None, **fields):
     """An application of seed programme ``code`` put straight into a state by an ApplicationFactory trait
     (``"in_formal_review"``, ``"filed"`` …): no services, no review records (see tests/factories.py).
 
@@ -179,7 +179,8 @@ def quick_application(code, trait, unit=None, lead_selected_by=None, **fields):
         fields.setdefault("field", prog.fields[0] if prog.fields else "新一代信息技术")
         return ApplicationFactory(programme=prog, unit=unit, created_by=applicant_user(unit),
                                   district=District.suggest(prog.authority, unit.division),
-                                  lead_selected_by=lead_selected_by, **fields, **{trait: True})
+                                  lead_selected_by=lead_selected_by, history__publicity_start=publicity_start,
+                                  **fields, **{trait: True})
 
 
 # --- walking the route with the real services -----------------------------------------------------

@@ -40,9 +40,14 @@ def client(client):
 
 
 def in_publicity(start_offset=0, code="weihai-2026", **kwargs):
-    """An application in publicity whose batch starts ``start_offset`` days from today."""
-    return make_application(code, state=State.PUBLICITY,
-                            publicity_start=TODAY() + datetime.timedelta(days=start_offset), **kwargs)
+    """An application in publicity whose batch starts ``start_offset`` days from today.
+
+    Put there by trait (the objection, finding and filing tests start from the batch); the tests
+    that need the records of the way there (query counts, the 中关村 agreement with the targets)
+    walk it with ``make_application``.
+    """
+    return quick_application(code, "in_publicity", publicity_start=TODAY() + datetime.timedelta(days=start_offset),
+                             **kwargs)
 
 
 def entry_of(app):
@@ -461,7 +466,7 @@ def _queries(client, url):
 
 
 def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_max_num_queries):
-    first = in_publicity(-30)
+    first = make_application("weihai-2026", state=State.PUBLICITY, publicity_start=TODAY() - datetime.timedelta(days=30))
     entry = entry_of(first)
     services.submit_objection(entry, "person", "x", "王异议", "13912345678", today=entry.batch.starts_on)
     suzhou = [make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")]
@@ -516,7 +521,7 @@ def test_a_batch_is_closed_only_when_none_of_its_applications_is_left_in_publici
 # --- 中关村: the agreement with targets before filing -------------------------------------------
 
 def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(client, seeded):
-    app = in_publicity(-30, code="zgc-2026")
+    app = make_application("zgc-2026", state=State.PUBLICITY, publicity_start=TODAY() - datetime.timedelta(days=30))
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
     page = client.get(reverse("filing")).content.decode()
