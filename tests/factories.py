@@ -143,9 +143,10 @@ class RequirementFactory(factory.django.DjangoModelFactory):
 
 
 #: The transition that leaves each state forwards (APPROVED: ``publicize`` where the route has publicity).
-FORWARD = {State.DRAFT: "submit", State.DISTRICT_REVIEW: "recommend", State.FORMAL_REVIEW: "pass_formal_review",
-           State.EXPERT_PENDING: "start_expert_review", State.EXPERT_REVIEW: "conclude_expert_review",
-           State.DECISION: "approve", State.APPROVED: "file", State.PUBLICITY: "file"}
+FORWARD = {State.DRAFT: "submit", State.DISTRICT_REVIEW: "recommend",
+           State.FORMAL_REVIEW: "pass_formal_review", State.EXPERT_PENDING: "start_expert_review",
+           State.EXPERT_REVIEW: "conclude_expert_review", State.DECISION: "approve",
+           State.APPROVED: "file", State.PUBLICITY: "file"}
 #: Who fires each transition (the actor of a log row; the applicant's rows name the applicant).
 ROLE_OF = {"submit": Role.APPLICANT, "withdraw": Role.APPLICANT, "recommend": Role.DISTRICT,
            "not_recommend": Role.DISTRICT}
@@ -170,11 +171,13 @@ def transitions_to(app, target):
         side, reach = target, State.DISTRICT_REVIEW
     elif target == State.REFUSED:
         side = target
-        reach = next((s for s in (State.DECISION, State.EXPERT_REVIEW, State.FORMAL_REVIEW) if s in path), None)
+        sources = (State.DECISION, State.EXPERT_REVIEW, State.FORMAL_REVIEW)
+        reach = next((s for s in sources if s in path), None)
     else:
         reach = target
     if reach not in path:
-        raise ValueError(f"{target} cannot be reached on the route of {app.programme.code}: {' → '.join(path)}")
+        raise ValueError(f"{target} cannot be reached on the route of {app.programme.code}: "
+                         f"{' → '.join(path)}")
     steps = []
     for source, nxt in zip(path[:path.index(reach)], path[1:path.index(reach) + 1], strict=True):
         steps.append(("publicize" if nxt == State.PUBLICITY else FORWARD[source], source, nxt))
@@ -224,7 +227,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, state=State.DRAFT, **kwargs):
-        """``state`` is a protected FSMField: it is given once, at construction, with the fields it implies."""
+        """``state`` is a protected FSMField: given once, at construction, with the fields it implies."""
         if state != State.DRAFT:
             unsaved = model_class(*args, **kwargs)
             if state == SUBMITTED:
@@ -279,8 +282,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                 days = obj.programme.publicity_working_days
                 period = WorkingCalendar().period(start, days)
                 batch = PublicityBatch.objects.create(
-                    programme=obj.programme, title=f"{obj.programme.title}公示", starts_on=start, ends_on=period.end,
-                    working_days=days, calendar_fallback=period.used_fallback, by=_staff_of(obj.programme.authority),
+                    programme=obj.programme, title=f"{obj.programme.title}公示", starts_on=start,
+                    ends_on=period.end, working_days=days, calendar_fallback=period.used_fallback,
+                    by=_staff_of(obj.programme.authority),
                     filed_at=timezone.now() if obj.state == State.FILED else None)
                 PublicityEntry.objects.create(batch=batch, application=obj)
 

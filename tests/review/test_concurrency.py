@@ -131,7 +131,8 @@ def test_a_zgc_batch_decision_that_loses_the_race_leaves_no_meeting(seeded, monk
 
 
 def test_fifty_filings_at_once_get_fifty_consecutive_numbers(seeded):
-    apps = [quick_application("suzhou-2026", "awaiting_decision", lead_selected_by="city") for _i in range(50)]
+    apps = [quick_application("suzhou-2026", "awaiting_decision", lead_selected_by="city")
+            for _i in range(50)]
     staff = staff_user(apps[0].programme.authority)
     services.decide([app.pk for app in apps], staff, "approve")
     assert Application.objects.filter(state=State.APPROVED).count() == 50

@@ -46,8 +46,8 @@ def in_publicity(start_offset=0, code="weihai-2026", **kwargs):
     that need the records of the way there (query counts, the 中关村 agreement with the targets)
     walk it with ``make_application``.
     """
-    return quick_application(code, "in_publicity", publicity_start=TODAY() + datetime.timedelta(days=start_offset),
-                             **kwargs)
+    start = TODAY() + datetime.timedelta(days=start_offset)
+    return quick_application(code, "in_publicity", publicity_start=start, **kwargs)
 
 
 def entry_of(app):
@@ -466,7 +466,8 @@ def _queries(client, url):
 
 
 def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_max_num_queries):
-    first = make_application("weihai-2026", state=State.PUBLICITY, publicity_start=TODAY() - datetime.timedelta(days=30))
+    first = make_application("weihai-2026", state=State.PUBLICITY,
+                             publicity_start=TODAY() - datetime.timedelta(days=30))
     entry = entry_of(first)
     services.submit_objection(entry, "person", "x", "王异议", "13912345678", today=entry.batch.starts_on)
     suzhou = [make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")]
@@ -521,7 +522,8 @@ def test_a_batch_is_closed_only_when_none_of_its_applications_is_left_in_publici
 # --- 中关村: the agreement with targets before filing -------------------------------------------
 
 def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(client, seeded):
-    app = make_application("zgc-2026", state=State.PUBLICITY, publicity_start=TODAY() - datetime.timedelta(days=30))
+    app = make_application("zgc-2026", state=State.PUBLICITY,
+                           publicity_start=TODAY() - datetime.timedelta(days=30))
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
     page = client.get(reverse("filing")).content.decode()
