@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Command 2: set everything up and run the whole test suite on PostgreSQL.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/test_compose.py -x`.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/project/test_compose.py -x`.
 # DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/portal; an exported one is kept.
 set -Eeuo pipefail
 

@@ -29,12 +29,37 @@ def _private_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def seeded(db):
-    """The five seed programmes, with their authorities, districts and divisions."""
+def _load_programmes():
     from django.core.management import call_command
 
     call_command("load_programmes", "--demo-window", verbosity=0)
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the seed programmes loaded once for the whole run (see ``seeded``)."""
+    with django_db_blocker.unblock():
+        _load_programmes()
+
+
+@pytest.fixture
+def seeded(request, db):
+    """The five seed programmes, with their authorities, districts and divisions.
+
+    They are loaded once per run, into the test database (``django_db_setup``): a test runs in a
+    transaction rolled back at its end, so one that changes the programmes leaves the next a
+    fresh copy.  A transactional test flushes every table at its end instead, and pytest-django
+    runs those after the others; so each transactional test loads them again (idempotent, and
+    quick when nothing differs).
+    """
+    if _is_transactional(request):
+        _load_programmes()
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ import itertools
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from applications import services as app_services
@@ -33,7 +34,7 @@ from portal.models import District, Division, Role, UnitType, User
 from review import services
 from review.models import Expert
 
-from .factories import UnitFactory, UserFactory, make_credit_code
+from .factories import ApplicationFactory, UnitFactory, UserFactory, make_credit_code
 from .pdfs import blank_pdf
 
 _n = itertools.count(1)
@@ -163,6 +164,25 @@ def make_draft(code, unit=None, lead_unit_type=UnitType.ENTERPRISE, lead_selecte
         if req.applies_to(app.lead_selected_by, unit.unit_type):
             app_services.store_attachment(app, req, pdf_upload(f"{req.code}.pdf"), applicant)
     return app
+
+
+def quick_application(code, trait, unit=None, lead_selected_by=None, publicity_start=None, **fields):
+    """An application of seed programme ``code`` put straight into a state by an ApplicationFactory trait
+    (``"in_formal_review"``, ``"filed"`` …): no services, no review records (see tests/factories.py).
+
+    For tests that need an application in a state and check something else (a list, a directory, a
+    race); ``make_application`` when the way there, or what it leaves behind, matters.
+    """
+    with transaction.atomic():  # one commit in a transactional test
+        prog = programme(code)
+        unit = unit or unit_in(code)
+        if lead_selected_by is None:
+            lead_selected_by = "county" if code == "suzhou-2026" else ""
+        fields.setdefault("field", prog.fields[0] if prog.fields else "新一代信息技术")
+        return ApplicationFactory(programme=prog, unit=unit, created_by=applicant_user(unit),
+                                  district=District.suggest(prog.authority, unit.division),
+                                  lead_selected_by=lead_selected_by, history__publicity_start=publicity_start,
+                                  **fields, **{trait: True})
 
 
 # --- walking the route with the real services -----------------------------------------------------

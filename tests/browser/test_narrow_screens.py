@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from applications.certificates import verification_code
@@ -76,23 +77,24 @@ def test_every_page_fits_a_375_px_screen(live_server, narrow_page):
     page, base = narrow_page, live_server.url
 
     # The data every page needs: a draft, applications at each review stage, a publicity batch with
-    # an objection, a filed consortium with its certificate.
-    draft = make_draft("suzhou-2026")
-    district = make_application("weihai-2026", state=State.DISTRICT_REVIEW)
-    formal = make_application("weihai-2026", state=State.FORMAL_REVIEW)
-    experts = make_application("zgc-2026", state=State.EXPERT_REVIEW, experts=3)
-    decision = make_application("zgc-2026", state=State.DECISION)
-    publicity = make_application("zgc-2026", state=State.PUBLICITY)
-    returned = make_application("beijing-2026", state=State.RETURNED)
-    filed = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")
-    entry = PublicityEntry.objects.get(application=publicity)
-    objection = services.submit_objection(entry, "person", "数据不实。", person_name="王五", phone="13900000000",
-                                          today=entry.batch.starts_on)
+    # an objection, a filed consortium with its certificate (written in one transaction: one commit).
+    with transaction.atomic():
+        draft = make_draft("suzhou-2026")
+        district = make_application("weihai-2026", state=State.DISTRICT_REVIEW)
+        formal = make_application("weihai-2026", state=State.FORMAL_REVIEW)
+        experts = make_application("zgc-2026", state=State.EXPERT_REVIEW, experts=3)
+        decision = make_application("zgc-2026", state=State.DECISION)
+        publicity = make_application("zgc-2026", state=State.PUBLICITY)
+        returned = make_application("beijing-2026", state=State.RETURNED)
+        filed = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")
+        entry = PublicityEntry.objects.get(application=publicity)
+        objection = services.submit_objection(entry, "person", "数据不实。", person_name="王五",
+                                              phone="13900000000", today=entry.batch.starts_on)
+        resubmitted = make_application("weihai-2026", state=State.RETURNED)
+        resubmitted.goals += "（已按退回意见补充产业链上下游分工。）"
+        resubmitted.save(update_fields=["goals"])
+        services.resubmit(resubmitted.pk, resubmitted.created_by)
     assert objection.finding == Objection.Finding.PENDING
-    resubmitted = make_application("weihai-2026", state=State.RETURNED)
-    resubmitted.goals += "（已按退回意见补充产业链上下游分工。）"
-    resubmitted.save(update_fields=["goals"])
-    services.resubmit(resubmitted.pk, resubmitted.created_by)
     zgc = Programme.objects.get(code="zgc-2026")
     number = filed.certificate_number
 

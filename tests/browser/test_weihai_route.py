@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -122,14 +123,15 @@ def test_weihai_route_role_by_role(live_server, browser_page, monkeypatch):
 
     # The cast: a complete, eligible Weihai draft of a unit in 环翠区, its district reviewer, the
     # city's programme staff, and four experts of the application's field (three are drawn) plus
-    # one of another field (never a candidate).
-    draft = make_draft(CODE, unit=unit_in(CODE, name="威海海洋装备科技有限公司"),
-                       name="威海市海洋装备创新联合体")
-    applicant = draft.created_by
-    reviewer = district_user(draft.district, full_name="环翠区初审员")
-    staff = staff_user(draft.programme.authority, full_name="市科技局经办人")
-    pool = ensure_experts(draft.field, 4)
-    outsider = expert_user(fields=["生物医药"]).expert_profile
+    # one of another field (never a candidate).  Written in one transaction: one commit.
+    with transaction.atomic():
+        draft = make_draft(CODE, unit=unit_in(CODE, name="威海海洋装备科技有限公司"),
+                           name="威海市海洋装备创新联合体")
+        applicant = draft.created_by
+        reviewer = district_user(draft.district, full_name="环翠区初审员")
+        staff = staff_user(draft.programme.authority, full_name="市科技局经办人")
+        pool = ensure_experts(draft.field, 4)
+        outsider = expert_user(fields=["生物医药"]).expert_profile
     assert draft.state == State.DRAFT and draft.district.name == "环翠区科技局"
     expected_path = forward_states(draft)
     assert expected_path == [State.DRAFT, State.DISTRICT_REVIEW, State.FORMAL_REVIEW, State.EXPERT_PENDING,

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -53,11 +54,19 @@ def dispatch(settings, monkeypatch):
     return settings
 
 
+def prepared(code, **kwargs):
+    """``make_application`` with the outbox held: the jobs of the way there are written but not handed
+    on (they stay pending, as with the broker away), so their documents and e-mails are not rendered.
+    For tests that look at what happens next, not at the documents of the set-up."""
+    with override_settings(OUTBOX_DISPATCH=False):
+        return make_application(code, **kwargs)
+
+
 # --- rendering, in-process (the embedded default: no broker) -----------------------------------------
 
 @pytest.mark.django_db
 def test_filing_renders_a_certificate_with_chinese_text(dispatch, client):
-    app = make_application("suzhou-2026", state="approved")
+    app = prepared("suzhou-2026", state="approved")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.file_applications([app.pk], staff)
     app.refresh_from_db()
@@ -92,12 +101,12 @@ def test_submission_renders_a_receipt(dispatch, state, kind):
 
 @pytest.mark.django_db
 def test_return_and_refusal_notices_carry_the_reason(dispatch):
-    app = make_application("beijing-2026", state="formal_review")
+    app = prepared("beijing-2026", state="formal_review")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.formal_review_decide(app.pk, staff, False, "组建协议缺少成员单位盖章", [])
     text, _ = pdf_text(Document.objects.get(application=app, kind=Job.Kind.NOTICE_RETURNED))
     assert "组建协议缺少成员单位盖章" in text
-    app2 = make_application("beijing-2026", state="decision")
+    app2 = prepared("beijing-2026", state="decision")
     services.decide([app2.pk], staff, "refuse", reason="攻关任务不够明确")
     text, _ = pdf_text(Document.objects.get(application=app2, kind=Job.Kind.NOTICE_REFUSED))
     assert "攻关任务不够明确" in text
@@ -107,7 +116,7 @@ def test_return_and_refusal_notices_carry_the_reason(dispatch):
 def test_every_document_kind_renders_chinese_without_missing_glyphs(dispatch):
     from notices.documents import render_pdf
 
-    app = make_application("zgc-2026", state="approved")
+    app = prepared("zgc-2026", state="approved")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.open_publicity(app.programme, [app.pk], staff, starts_on=__import__("datetime").date(2026, 11, 2))
     batch_doc = Document.objects.get(kind=Job.Kind.PUBLICITY_LIST)
@@ -122,7 +131,7 @@ def test_every_document_kind_renders_chinese_without_missing_glyphs(dispatch):
 
 @pytest.mark.django_db
 def test_documents_are_private(dispatch, client):
-    app = make_application("suzhou-2026", state="approved")
+    app = prepared("suzhou-2026", state="approved")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.file_applications([app.pk], staff)
     document = Document.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
@@ -140,7 +149,7 @@ def test_documents_are_private(dispatch, client):
 
 @pytest.mark.django_db
 def test_verification_page_shows_only_public_facts(dispatch, client):
-    app = make_application("suzhou-2026", state="approved")
+    app = prepared("suzhou-2026", state="approved")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.file_applications([app.pk], staff)
     app.refresh_from_db()
@@ -163,7 +172,7 @@ def test_verification_page_shows_only_public_facts(dispatch, client):
 
 @pytest.mark.django_db
 def test_same_job_twice_gives_one_document(dispatch):
-    app = make_application("suzhou-2026", state="approved")
+    app = prepared("suzhou-2026", state="approved")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.file_applications([app.pk], staff)
     job = Job.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
@@ -274,7 +283,8 @@ def wait_for(predicate, timeout=60, step=0.2):
 
 
 def file_one(state="approved"):
-    app = make_application("suzhou-2026", state=state)
+    with transaction.atomic():  # one commit for the set-up; its jobs go to the broker at that commit
+        app = make_application("suzhou-2026", state=state)
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     return app, staff
 
@@ -417,7 +427,7 @@ def test_notices_are_written_in_the_portals_language_whatever_the_actor_reads(di
     """A reviewer browsing in English returns an application: the applicant's notice is Chinese."""
     from django.utils import translation
 
-    app = make_application("beijing-2026", state="formal_review")
+    app = prepared("beijing-2026", state="formal_review")
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     with translation.override("en"):
         services.formal_review_decide(app.pk, staff, False, "缺少盖章页", [])

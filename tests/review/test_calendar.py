@@ -14,7 +14,7 @@ from django.utils import timezone
 from review.calendar import WorkingCalendar
 from review.models import HolidayDay
 from tests.factories import UserFactory
-from tests.review_factories import make_application, staff_user
+from tests.review_factories import quick_application, staff_user
 
 D = datetime.date
 
@@ -119,7 +119,7 @@ def _fallback_start():
 
 @pytest.mark.django_db
 def test_publicity_manage_warns_when_the_period_falls_back(client, seeded):
-    app = make_application("weihai-2026", state="approved")
+    app = quick_application("weihai-2026", "approved")  # the publicity page is checked, not the way there
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
     url = reverse("publicity_manage")

@@ -17,7 +17,7 @@ from portal import lifecycle
 from portal.lifecycle import ActionRefused
 from review import services
 from review.models import CertificateCounter, Decision, Meeting, TransitionLog
-from tests.review_factories import make_application, staff_user
+from tests.review_factories import quick_application, staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,7 +82,7 @@ def _exactly_one_decision(app, outcomes):
 
 def test_two_staff_deciding_at_the_same_moment_interleaved(seeded, monkeypatch):
     """Both have read the application and written their Decision row before either saves."""
-    app = make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
+    app = quick_application("suzhou-2026", "awaiting_decision", lead_selected_by="city")
     both_loaded = threading.Barrier(2, timeout=TIMEOUT)
     unmet = lifecycle.unmet
 
@@ -97,14 +97,14 @@ def test_two_staff_deciding_at_the_same_moment_interleaved(seeded, monkeypatch):
 
 def test_two_staff_deciding_at_the_same_moment(seeded):
     """Started together without further help: whoever comes second is refused with a clear message."""
-    app = make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
+    app = quick_application("suzhou-2026", "awaiting_decision", lead_selected_by="city")
     loss = _exactly_one_decision(app, _two_staff_decide(app))
     assert RACE_LOST in str(loss) or "This cannot be done while the application is" in str(loss)
 
 
 def test_a_zgc_batch_decision_that_loses_the_race_leaves_no_meeting(seeded, monkeypatch):
     """All or nothing: the losing batch's meeting record and decisions are rolled back too."""
-    apps = [make_application("zgc-2026", state=State.DECISION) for _i in range(2)]
+    apps = [quick_application("zgc-2026", "awaiting_decision") for _i in range(2)]
     first = staff_user(apps[0].programme.authority)
     second = staff_user(apps[0].programme.authority, new=True)
     both_loaded = threading.Barrier(2, timeout=TIMEOUT)
@@ -132,7 +132,8 @@ def test_a_zgc_batch_decision_that_loses_the_race_leaves_no_meeting(seeded, monk
 
 
 def test_fifty_filings_at_once_get_fifty_consecutive_numbers(seeded):
-    apps = [make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city") for _i in range(50)]
+    apps = [quick_application("suzhou-2026", "awaiting_decision", lead_selected_by="city")
+            for _i in range(50)]
     staff = staff_user(apps[0].programme.authority)
     services.decide([app.pk for app in apps], staff, "approve")
     assert Application.objects.filter(state=State.APPROVED).count() == 50

@@ -17,7 +17,14 @@ from review import services
 from review.calendar import WorkingCalendar
 from review.models import Decision, Meeting, Objection, TransitionLog
 from tests.factories import make_credit_code
-from tests.review_factories import district_user, make_application, pdf_upload, staff_user, unit_in
+from tests.review_factories import (
+    district_user,
+    make_application,
+    pdf_upload,
+    quick_application,
+    staff_user,
+    unit_in,
+)
 
 TODAY = timezone.localdate
 
@@ -35,9 +42,14 @@ def client(client):
 
 
 def in_publicity(start_offset=0, code="weihai-2026", **kwargs):
-    """An application in publicity whose batch starts ``start_offset`` days from today."""
-    return make_application(code, state=State.PUBLICITY,
-                            publicity_start=TODAY() + datetime.timedelta(days=start_offset), **kwargs)
+    """An application in publicity whose batch starts ``start_offset`` days from today.
+
+    Put there by trait (the objection, finding and filing tests start from the batch); the tests
+    that need the records of the way there (query counts, the 中关村 agreement with the targets)
+    walk it with ``make_application``.
+    """
+    start = TODAY() + datetime.timedelta(days=start_offset)
+    return quick_application(code, "in_publicity", publicity_start=start, **kwargs)
 
 
 def entry_of(app):
@@ -327,12 +339,11 @@ def test_opening_publicity_shows_the_end_date_before_confirming(client, seeded):
 
 def test_the_directory_lists_filed_consortia_and_searches_chinese_substrings(client, seeded):
     lead = unit_in("suzhou-2026", name="苏州纳米微电子科技有限公司")
-    filed = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city", unit=lead,
-                             name="苏州第三代半导体创新联合体")
-    other = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city",
-                             name="苏州生物医药创新联合体")
-    pending = make_application("suzhou-2026", state=State.APPROVED, lead_selected_by="city",
-                               name="苏州未备案创新联合体")
+    # Filed and approved by trait: the directory is what is checked here, not the filing.
+    filed = quick_application("suzhou-2026", "filed", lead_selected_by="city", unit=lead,
+                              name="苏州第三代半导体创新联合体")
+    other = quick_application("suzhou-2026", "filed", lead_selected_by="city", name="苏州生物医药创新联合体")
+    pending = quick_application("suzhou-2026", "approved", lead_selected_by="city", name="苏州未备案创新联合体")
     url = reverse("directory")
     page = client.get(url).content.decode()  # no login
     assert filed.name in page and filed.certificate_number in page and lead.name in page
@@ -457,7 +468,8 @@ def _queries(client, url):
 
 
 def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_max_num_queries):
-    first = in_publicity(-30)
+    first = make_application("weihai-2026", state=State.PUBLICITY,
+                             publicity_start=TODAY() - datetime.timedelta(days=30))
     entry = entry_of(first)
     services.submit_objection(entry, "person", "x", "王异议", "13912345678", today=entry.batch.starts_on)
     suzhou = [make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")]
@@ -512,7 +524,8 @@ def test_a_batch_is_closed_only_when_none_of_its_applications_is_left_in_publici
 # --- 中关村: the agreement with targets before filing -------------------------------------------
 
 def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(client, seeded):
-    app = in_publicity(-30, code="zgc-2026")
+    app = make_application("zgc-2026", state=State.PUBLICITY,
+                           publicity_start=TODAY() - datetime.timedelta(days=30))
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
     page = client.get(reverse("filing")).content.decode()

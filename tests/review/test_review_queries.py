@@ -29,6 +29,7 @@ from tests.review_factories import (
     district_user,
     expert_user,
     make_application,
+    quick_application,
     reload,
     staff_user,
     unit_in,
@@ -40,7 +41,7 @@ def listed(response):
 
 
 def clone(app, n, **fields):
-    """Cheap copies of an honest application (for volume only): same programme, unit and district."""
+    """Cheap copies of an application (for volume only): same programme, unit and district."""
     rows = [Application(programme=app.programme, unit=app.unit, created_by=app.created_by, district=app.district,
                         name=fields.get("name", f"批量创新联合体{i}"), field=app.field, state=fields.get("state", app.state),
                         submitted_at=fields.get("submitted_at", app.submitted_at)) for i in range(n)]
@@ -54,7 +55,8 @@ def clone(app, n, **fields):
 
 @pytest.fixture
 def weihai(seeded):
-    return make_application("weihai-2026", state=State.FORMAL_REVIEW, name="威海海洋生物医药创新联合体")
+    """In the formal review by trait: these tests look at the lists, not at the way there."""
+    return quick_application("weihai-2026", "in_formal_review", name="威海海洋生物医药创新联合体")
 
 
 @pytest.fixture
@@ -79,9 +81,9 @@ def test_applicants_and_experts_may_not_see_the_list(client, weihai, role):
 
 
 def test_each_role_sees_its_own_scope(client, weihai, staff):
-    other_district = make_application("weihai-2026", state=State.DISTRICT_REVIEW,
-                                      unit=unit_in("weihai-2026", division="371003"))
-    zgc = make_application("zgc-2026", state=State.DECISION)
+    other_district = quick_application("weihai-2026", "in_district_review",
+                                       unit=unit_in("weihai-2026", division="371003"))
+    zgc = quick_application("zgc-2026", "awaiting_decision")
     make_application("weihai-2026")  # a draft: on nobody's list
     client.force_login(staff)
     assert sorted(listed(client.get(reverse("staff_list")))) == sorted([weihai.pk, other_district.pk])
@@ -109,7 +111,7 @@ def test_filter_choices_are_scoped(client, weihai, staff):
 
 @pytest.mark.parametrize("q", ["海洋生物", "威海海洋生物医药创新联合体", "测试科技", "CODE", "code-lower", "fullwidth"])
 def test_search_by_name_unit_or_credit_code(client, weihai, staff, q):
-    other = make_application("weihai-2026", state=State.FORMAL_REVIEW, name="威海智能装备创新联合体")
+    other = quick_application("weihai-2026", "in_formal_review", name="威海智能装备创新联合体")
     code = weihai.unit.credit_code
     q = {"CODE": code[-7:], "code-lower": code[-6:].lower(),
          "fullwidth": "".join(chr(ord(c) + 0xFEE0) for c in code[-7:])}.get(q, q)
@@ -123,9 +125,9 @@ def test_search_by_name_unit_or_credit_code(client, weihai, staff, q):
 
 
 def test_filters(client, weihai, staff):
-    other_district = make_application("weihai-2026", state=State.DISTRICT_REVIEW, field="海洋装备",
-                                      unit=unit_in("weihai-2026", division="371003"))
-    old = make_application("weihai-2026", state=State.EXPERT_PENDING)
+    other_district = quick_application("weihai-2026", "in_district_review", field="海洋装备",
+                                       unit=unit_in("weihai-2026", division="371003"))
+    old = quick_application("weihai-2026", "awaiting_experts")
     Application.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=40))
     client.force_login(staff)
 
@@ -158,7 +160,7 @@ def test_pagination_keeps_the_filters(client, weihai, staff):
 
 def test_days_waited_since_the_last_transition(client, weihai, staff):
     TransitionLog.objects.filter(application=weihai).update(at=timezone.now() - datetime.timedelta(days=12))
-    newer = make_application("weihai-2026", state=State.FORMAL_REVIEW)
+    newer = quick_application("weihai-2026", "in_formal_review")
     TransitionLog.objects.filter(application=newer).update(at=timezone.now() - datetime.timedelta(days=2))
     TransitionLog.objects.filter(application=newer, transition="submit").update(
         at=timezone.now() - datetime.timedelta(days=50))
@@ -180,7 +182,7 @@ def rows_of(response):
 
 
 def test_export_matches_the_filter(client, weihai, staff):
-    other = make_application("weihai-2026", state=State.DISTRICT_REVIEW, name="威海智能装备创新联合体")
+    other = quick_application("weihai-2026", "in_district_review", name="威海智能装备创新联合体")
     clone(weihai, 3, state=State.EXPERT_PENDING)
     client.force_login(staff)
     params = {"state": State.FORMAL_REVIEW, "q": "海洋"}

@@ -43,6 +43,7 @@ from tests.review_factories import (
     make_application,
     make_draft,
     pdf_upload,
+    quick_application,
     reload,
     staff_user,
     step,
@@ -546,11 +547,12 @@ def test_agreement_text_layer_is_checked_for_member_names(seeded):
 # --- dashboards -----------------------------------------------------------------------------------
 
 def test_staff_dashboard_shows_waiting_items_oldest_first_with_links(seeded):
-    formal = make_application("weihai-2026", state=State.FORMAL_REVIEW)
-    pending = make_application("weihai-2026", state=State.EXPERT_PENDING)
-    approved = make_application("weihai-2026", state=State.APPROVED)
-    publicity = make_application("weihai-2026", state=State.PUBLICITY)
-    district = make_application("weihai-2026", state=State.DISTRICT_REVIEW)
+    # In their states by trait: the dashboard is checked here, the routes above.
+    formal = quick_application("weihai-2026", "in_formal_review")
+    pending = quick_application("weihai-2026", "awaiting_experts")
+    approved = quick_application("weihai-2026", "approved")
+    publicity = quick_application("weihai-2026", "in_publicity")
+    district = quick_application("weihai-2026", "in_district_review")
     staff = staff_user(formal.programme.authority)
     now = timezone.now()
     for days, app in ((3, formal), (9, pending), (1, approved), (5, publicity)):
@@ -581,10 +583,10 @@ def test_staff_dashboard_shows_waiting_items_oldest_first_with_links(seeded):
 
 
 def test_dashboard_links_per_state(seeded):
-    decision = make_application("jiangsu-2026", state=State.DECISION)
-    expert = make_application("jiangsu-2026", state=State.EXPERT_REVIEW)
-    approved = make_application("jiangsu-2026", state=State.APPROVED)
-    district_app = make_application("jiangsu-2026", state=State.DISTRICT_REVIEW)
+    decision = quick_application("jiangsu-2026", "awaiting_decision")
+    expert = quick_application("jiangsu-2026", "in_expert_review")
+    approved = quick_application("jiangsu-2026", "approved")
+    district_app = quick_application("jiangsu-2026", "in_district_review")
     links = {item["application"].pk: item["url"]
              for item in dashboard_context(staff_user(decision.programme.authority))["queue"]}
     assert links == {decision.pk: reverse("decision", args=[decision.pk]),
@@ -597,7 +599,7 @@ def test_dashboard_links_per_state(seeded):
 
 
 def test_dashboard_queue_is_limited_to_twenty(seeded):
-    app = make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
+    app = quick_application("suzhou-2026", "awaiting_decision", lead_selected_by="city")
     from applications.models import Application
 
     for i in range(22):
