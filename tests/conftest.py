@@ -41,11 +41,22 @@ def _is_transactional(request):
         name in request.fixturenames for name in ("transactional_db", "live_server"))
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def _needs_database(items):
+    """Whether any collected test uses the database (pytest-django then sets up the test database;
+    a run of database-free tests only, e.g. ``tests/project/test_compose.py``, gets none)."""
+    return any(item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+               for item in items)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database, with the seed programmes loaded once for the whole run (see ``seeded``)."""
-    with django_db_blocker.unblock():
-        _load_programmes()
+    if _needs_database(request.session.items):
+        with django_db_blocker.unblock():
+            _load_programmes()
 
 
 @pytest.fixture
