@@ -13,5 +13,5 @@ def verification_code(number: str) -> str:
 
 
 def verification_url(number: str) -> str:
-    path = reverse("verify_certificate", args=[number, verification_code(number)])
+    path = reverse("review:verify_certificate", args=[number, verification_code(number)])
     return settings.PORTAL_BASE_URL.rstrip("/") + path

@@ -30,7 +30,7 @@ def district_reviewers(application):
 
 
 def _link(application):
-    return reverse("application_detail", args=[application.pk])
+    return reverse("review:application_detail", args=[application.pk])
 
 
 @on(SUBJECT, "submit", "resubmit")

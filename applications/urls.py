@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "applications"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("calls/", views.call_list, name="call_list"),

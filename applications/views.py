@@ -48,7 +48,7 @@ def application_start(request, code):
         district=District.suggest(programme.authority, unit.division),
     )
     messages.success(request, _("A draft application has been started. Save it at any time and come back later."))
-    return redirect("application_edit", pk=application.pk)
+    return redirect("applications:application_edit", pk=application.pk)
 
 
 def facts_from_forms(application, form, formsets):
@@ -127,9 +127,9 @@ def application_edit(request, pk):
             else:
                 messages.success(request, _("The draft is saved."))
             if request.POST.get("next") == "submit" and not upload_errors:
-                return redirect("application_submit", pk=application.pk)
+                return redirect("applications:application_submit", pk=application.pk)
             if not upload_errors:
-                return redirect("application_edit", pk=application.pk)
+                return redirect("applications:application_edit", pk=application.pk)
             application.refresh_from_db()
             form = ApplicationForm(instance=application, programme=programme)
             formsets = build_formsets(application)

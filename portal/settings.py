@@ -139,8 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workspace"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "review:workspace"
+LOGOUT_REDIRECT_URL = "applications:home"
 
 # Failed logins are throttled (django-axes): AXES_FAILURE_LIMIT failures lock the
 # username+IP pair for AXES_COOLOFF_MINUTES.

@@ -1,18 +1,13 @@
+"""The project's URLs: each app's pages under its own namespace (``portal:``, ``applications:``,
+``review:``), Django's login pages, the language switch and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/register/", views.register, name="register"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
-    path("inbox/<int:note_id>/", views.notification_open, name="notification_open"),
-    path("unit/", views.unit_profile, name="unit_profile"),
-    path("unit/users/", views.unit_users, name="unit_users"),
-    path("unit/users/<int:user_id>/active/", views.unit_user_toggle, name="unit_user_toggle"),
+    path("", include("portal.account_urls")),
     path("", include("applications.urls")),
     path("", include("review.urls")),
     path("admin/", admin.site.urls),

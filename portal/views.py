@@ -17,7 +17,7 @@ from .models import Division, Role, User
 @transaction.atomic
 def register(request):
     if request.user.is_authenticated:
-        return redirect("workspace")
+        return redirect("review:workspace")
     form = RegistrationForm(request.POST or None)
     suggestion = None
     if request.method == "POST":
@@ -32,7 +32,7 @@ def register(request):
             )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your unit is registered and you are its administrator."))
-            return redirect("workspace")
+            return redirect("review:workspace")
     # Division code → pk of the selectable divisions, for the credit-code hint (static/portal/register.js).
     division_codes = dict(form.fields["division"].queryset.values_list("code", "pk"))
     return render(request, "portal/register.html", {"form": form, "suggestion": suggestion,
@@ -59,7 +59,7 @@ def unit_profile(request):
         if form.is_valid():
             form.save()
             messages.success(request, _("The unit profile is saved."))
-            return redirect("unit_profile")
+            return redirect("portal:unit_profile")
     return render(request, "portal/unit_profile.html", {"form": form, "can_edit": can_edit, "unit": unit})
 
 
@@ -75,7 +75,7 @@ def unit_users(request):
         user.save()
         messages.success(request, _("User %(name)s can now log in for %(unit)s.") % {
             "name": user.display_name, "unit": unit.name})
-        return redirect("unit_users")
+        return redirect("portal:unit_users")
     return render(request, "portal/unit_users.html", {
         "form": form, "users": unit.users.order_by("-is_unit_admin", "username"), "unit": unit})
 
@@ -94,7 +94,7 @@ def unit_user_toggle(request, user_id):
             messages.success(request, _("%(name)s is enabled again.") % {"name": other.display_name})
         else:
             messages.success(request, _("%(name)s is disabled and can no longer log in.") % {"name": other.display_name})
-    return redirect("unit_users")
+    return redirect("portal:unit_users")
 
 
 
@@ -119,4 +119,4 @@ def notification_open(request, note_id):
 def inbox_mark_all_read(request):
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("All notices are marked as read."))
-    return redirect("inbox")
+    return redirect("portal:inbox")

@@ -15,6 +15,8 @@ from .views import (
     publicity,
 )
 
+app_name = "review"
+
 urlpatterns = [
     path("workspace/", dashboards.workspace, name="workspace"),
     path("applications/<int:pk>/", detail.application_detail, name="application_detail"),

@@ -104,7 +104,7 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
         return self.name or _("(unnamed application #%(id)s)") % {"id": self.pk}
 
     def get_absolute_url(self):
-        return reverse("application_detail", args=[self.pk])
+        return reverse("review:application_detail", args=[self.pk])
 
     @property
     def is_returned(self):

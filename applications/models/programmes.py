@@ -54,7 +54,7 @@ class Programme(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("call_detail", args=[self.code])
+        return reverse("applications:call_detail", args=[self.code])
 
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

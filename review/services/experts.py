@@ -87,7 +87,7 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
                     outbox.notify([assignment.expert.user], "expert_invited",
                                   {"name": str(app), "programme": app.programme.title,
                                    "deadline": deadline.isoformat()},
-                                  reverse("assignment_detail", args=[assignment.pk]))
+                                  reverse("review:assignment_detail", args=[assignment.pk]))
 
     if application.state == State.EXPERT_PENDING:
         fire(application_id, "start_expert_review", user, ip=ip, before=record,

@@ -95,7 +95,7 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
     application = entry.application
     with portal_language():
         outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id),
-                      "objection_received", {"name": str(application)}, reverse("publicity_batch", args=[batch.pk]))
+                      "objection_received", {"name": str(application)}, reverse("review:publicity_batch", args=[batch.pk]))
     return objection
 
 

@@ -98,7 +98,7 @@ def decision_batch(request):
                 messages.error(request, _("Nothing was decided: %(reason)s") % {"reason": error})
             else:
                 messages.success(request, _outcome_message(form.cleaned_data["outcome"], len(done)))
-                return redirect(f"{reverse('decision_batch')}?{urlencode({'programme': programme.pk})}")
+                return redirect(f"{reverse('review:decision_batch')}?{urlencode({'programme': programme.pk})}")
     waiting = visible.none()
     if programme is not None:
         waiting = (visible.filter(state=State.DECISION, programme=programme)

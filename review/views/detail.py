@@ -42,5 +42,5 @@ def application_detail(request, pk):
         "is_applicant": request.user.role == Role.APPLICANT,
         "assignments": assignments,
         "aggregate": services.aggregate(application, assignments) if assignments else None,
-        "verify_path": reverse("verify_certificate", args=[number, verification_code(number)]) if number else "",
+        "verify_path": reverse("review:verify_certificate", args=[number, verification_code(number)]) if number else "",
     })

@@ -95,7 +95,7 @@ def district_review(request, pk):
         messages.success(request, _("Returned for revision. The applicant sees your reason and can resubmit."))
     else:
         messages.success(request, _("Not recommended. The application's route ends here."))
-    return redirect("district_review", pk=application.pk)
+    return redirect("review:district_review", pk=application.pk)
 
 
 @login_required
@@ -110,14 +110,14 @@ def peer_opinion_add(request, pk):
         opinion = services.add_peer_opinion(application, request.user, **form.cleaned_data)
     except ActionRefused as error:
         messages.error(request, str(error))
-        return redirect("district_review", pk=application.pk)
+        return redirect("review:district_review", pk=application.pk)
     if opinion.qualifies:
         messages.success(request, _("The peer opinion of %(name)s is added.") % {"name": opinion.expert_name})
     else:
         messages.warning(request, _("The peer opinion of %(name)s is added, but it does not count towards the "
                                     "required number: only experts of associate senior title (副高) or above "
                                     "count.") % {"name": opinion.expert_name})
-    return redirect(reverse("district_review", args=[application.pk]) + "#peer-opinions")
+    return redirect(reverse("review:district_review", args=[application.pk]) + "#peer-opinions")
 
 
 @login_required
@@ -131,7 +131,7 @@ def peer_opinion_withdraw(request, pk, opinion_id):
     else:
         messages.success(request, _("The peer opinion of %(name)s is withdrawn; it stays on record and no longer "
                                     "counts.") % {"name": opinion.expert_name})
-    return redirect(reverse("district_review", args=[application.pk]) + "#peer-opinions")
+    return redirect(reverse("review:district_review", args=[application.pk]) + "#peer-opinions")
 
 
 @login_required

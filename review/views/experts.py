@@ -141,7 +141,7 @@ def _draw(request, application):
         return None, form
     messages.success(request, _("%(n)d experts drawn (seed %(seed)s). They have been invited.") % {
         "n": len(draw.drawn), "seed": draw.seed})
-    return redirect("expert_organise", pk=application.pk), form
+    return redirect("review:expert_organise", pk=application.pk), form
 
 
 def _visit(request, application):
@@ -179,7 +179,7 @@ def _conclude(request, application):
         return None, form
     messages.success(request, _("The expert evaluation is concluded. The application now: %(state)s.")
                      % {"state": concluded.get_state_display()})
-    return redirect("expert_organise", pk=application.pk), form
+    return redirect("review:expert_organise", pk=application.pk), form
 
 
 #: The posted ``action`` of the organisation page → its handler (the form it binds is ``<action>_form``).
@@ -274,7 +274,7 @@ def _accept(request, assignment, criteria, forms):
     services.respond_to_invitation(assignment, request.user, accept=True,
                                    no_conflict=form.cleaned_data.get("no_conflict", False))
     messages.success(request, _("Thank you. The materials are now open to you below."))
-    return redirect("assignment_detail", assignment_id=assignment.pk)
+    return redirect("review:assignment_detail", assignment_id=assignment.pk)
 
 
 def _decline(request, assignment, criteria, forms):
@@ -285,7 +285,7 @@ def _decline(request, assignment, criteria, forms):
     services.respond_to_invitation(assignment, request.user, accept=False,
                                    reason=form.cleaned_data["reason"].strip())
     messages.success(request, _("You have declined this invitation. Thank you for telling us."))
-    return redirect("expert_assignments")
+    return redirect("review:expert_assignments")
 
 
 def _scores(request, assignment, criteria, forms):
@@ -309,7 +309,7 @@ def _scores(request, assignment, criteria, forms):
     else:
         messages.success(request, _("Your draft is saved. You can come back and change it until "
                                     "you submit."))
-    return redirect("assignment_detail", assignment_id=assignment.pk)
+    return redirect("review:assignment_detail", assignment_id=assignment.pk)
 
 
 #: The posted ``action`` of an assignment page → its handler (each may raise ActionRefused).
@@ -342,7 +342,7 @@ def assignment_detail(request, assignment_id):
         action = request.POST.get("action")
         if action in ASSIGNMENT_ACTIONS and not open_for_work:
             messages.error(request, _("The expert evaluation of this application is closed."))
-            return redirect("assignment_detail", assignment_id=assignment.pk)
+            return redirect("review:assignment_detail", assignment_id=assignment.pk)
         handler = ASSIGNMENT_ACTIONS.get(action)
         try:
             response = handler(request, assignment, criteria, forms) if handler else None

@@ -47,7 +47,7 @@ def _file_chosen(request):
         messages.error(request, _("Nothing was filed: %(reason)s") % {"reason": error})
         return None
     messages.success(request, _("%(n)d application(s) filed.") % {"n": len(done)})
-    return redirect(f"{reverse('filing')}?{urlencode([('filed', app.pk) for app in done])}")
+    return redirect(f"{reverse('review:filing')}?{urlencode([('filed', app.pk) for app in done])}")
 
 
 def _filing_candidates(visible, today):
@@ -126,7 +126,7 @@ def filing_agreement(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The agreement with targets of “%(name)s” is stored.") % {"name": application})
-            return redirect("filing")
+            return redirect("review:filing")
     return render(request, "review/staff/agreement.html", {
         "application": application, "form": form,
         "targets": application.targets.all(),

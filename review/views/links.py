@@ -27,7 +27,7 @@ def stage_link(application, for_queue=True):
 def action_link(application):
     """(URL, label) of the page where the one waited-for action on ``application`` is taken."""
     if application.state == State.RETURNED:
-        return reverse("application_edit", args=[application.pk]), _("Revise and resubmit")
+        return reverse("applications:application_edit", args=[application.pk]), _("Revise and resubmit")
     return stage_link(application) or (application.get_absolute_url(), pgettext("button: view a record", "Open"))
 
 
@@ -38,14 +38,14 @@ def next_actions(application, user):
     actions = []
     if lifecycle.is_applicant_of(application, user):
         if state in EDITABLE_STATES:
-            actions.append((_("Edit"), reverse("application_edit", args=[pk]), "primary"))
+            actions.append((_("Edit"), reverse("applications:application_edit", args=[pk]), "primary"))
             actions.append((_("Submit") if state == State.DRAFT else _("Resubmit"),
-                            reverse("application_submit", args=[pk]), "success"))
+                            reverse("applications:application_submit", args=[pk]), "success"))
         if state in REVIEW_STATES or state == State.RETURNED:
-            actions.append((_("Withdraw"), reverse("application_withdraw", args=[pk]), "outline-danger"))
+            actions.append((_("Withdraw"), reverse("review:application_withdraw", args=[pk]), "outline-danger"))
     elif lifecycle.acts_on(application, user):
         url, label = stage_link(application, for_queue=False)
         actions.append((label, url, "primary"))
     if len(application.versions.all()) > 1:
-        actions.append((_("Compare versions"), reverse("version_diff", args=[pk]), "outline-secondary"))
+        actions.append((_("Compare versions"), reverse("review:version_diff", args=[pk]), "outline-secondary"))
     return actions

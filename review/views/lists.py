@@ -69,7 +69,7 @@ def staff_export(request):
     filterset = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("Some filters are not valid; nothing was exported."))
-        return redirect(f"{reverse('staff_list')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('review:staff_list')}?{request.GET.urlencode()}")
     data = export_workbook(filterset.qs)
     filename = "{}-{}.xlsx".format(_("applications"), timezone.localtime().strftime("%Y%m%d-%H%M"))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

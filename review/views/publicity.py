@@ -56,7 +56,7 @@ def _open_publicity(request, programme, selected, form, preview):
         return None
     messages.success(request, _("The publicity is open from %(start)s to %(end)s.") % {
         "start": batch.starts_on.isoformat(), "end": batch.ends_on.isoformat()})
-    return redirect("publicity_batch", batch_id=batch.pk)
+    return redirect("review:publicity_batch", batch_id=batch.pk)
 
 
 def _authority_batches(user):
@@ -148,7 +148,7 @@ def objection_finding(request, objection_id):
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("The finding is recorded."))
-                return redirect("publicity_batch", batch_id=objection.entry.batch_id)
+                return redirect("review:publicity_batch", batch_id=objection.entry.batch_id)
         else:
             messages.error(request, _("Please correct the fields marked in red."))
     return render(request, "review/staff/objection_finding.html", {

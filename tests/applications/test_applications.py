@@ -76,7 +76,7 @@ def draft(programme, applicant):
 
 
 def upload(client, application, data, name="agreement.pdf", code="agreement"):
-    return client.post(reverse("attachment_upload", args=[application.pk, code]),
+    return client.post(reverse("applications:attachment_upload", args=[application.pk, code]),
                        {"file": SimpleUploadedFile(name, data, content_type="application/pdf")})
 
 
@@ -84,9 +84,9 @@ def upload(client, application, data, name="agreement.pdf", code="agreement"):
 
 def test_start_application_prefills_district(client, programme, applicant):
     client.force_login(applicant)
-    response = client.post(reverse("application_start", args=[programme.code]))
+    response = client.post(reverse("applications:application_start", args=[programme.code]))
     application = Application.objects.get()
-    assert response.url == reverse("application_edit", args=[application.pk])
+    assert response.url == reverse("applications:application_edit", args=[application.pk])
     assert application.state == "draft"
     assert application.unit == applicant.unit
     assert application.district.division == applicant.unit.division
@@ -99,7 +99,7 @@ def test_closed_or_future_call_refuses_with_dates(client, applicant, programme, 
     programme.closes_on = today + datetime.timedelta(days=closes)
     programme.save()
     client.force_login(applicant)
-    response = client.post(reverse("application_start", args=[programme.code]), follow=True,
+    response = client.post(reverse("applications:application_start", args=[programme.code]), follow=True,
                            HTTP_ACCEPT_LANGUAGE="en")
     assert not Application.objects.exists()
     text = response.content.decode()
@@ -109,7 +109,7 @@ def test_closed_or_future_call_refuses_with_dates(client, applicant, programme, 
 def test_only_applicants_can_start(client, programme):
     staff = UserFactory(role=Role.STAFF, authority=programme.authority, unit=None)
     client.force_login(staff)
-    client.post(reverse("application_start", args=[programme.code]))
+    client.post(reverse("applications:application_start", args=[programme.code]))
     assert not Application.objects.exists()
 
 
@@ -118,12 +118,12 @@ def test_only_applicants_can_start(client, programme):
 def test_save_draft_with_members_and_come_back(client, draft, applicant):
     client.force_login(applicant)
     rows = [member_row(i, credit_code=make_credit_code()) for i in range(3)]
-    response = client.post(reverse("application_edit", args=[draft.pk]), editor_data(draft, rows, name="新名称"))
+    response = client.post(reverse("applications:application_edit", args=[draft.pk]), editor_data(draft, rows, name="新名称"))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.name == "新名称"
     assert [m.name for m in draft.members.all()] == ["成员单位0", "成员单位1", "成员单位2"]
-    page = client.get(reverse("application_edit", args=[draft.pk])).content.decode()
+    page = client.get(reverse("applications:application_edit", args=[draft.pk])).content.decode()
     assert "成员单位2" in page and 'value="新名称"' in page
 
 
@@ -131,7 +131,7 @@ def test_validation_error_keeps_everything_typed(client, draft, applicant):
     client.force_login(applicant)
     rows = [member_row(1, credit_code="91350100M000100Y44"), member_row(2)]
     data = editor_data(draft, rows, name="未保存的名称", lead_revenue="十亿")
-    response = client.post(reverse("application_edit", args=[draft.pk]), data)
+    response = client.post(reverse("applications:application_edit", args=[draft.pk]), data)
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="未保存的名称"' in page
@@ -152,13 +152,13 @@ def test_remove_member_row(client, draft, applicant):
         data.update({f"members-{i}-id": str(m.pk), f"members-{i}-name": m.name, f"members-{i}-unit_type": m.unit_type,
                      f"members-{i}-role": "member", f"members-{i}-application": str(draft.pk)})
     data["members-0-DELETE"] = "on"
-    assert client.post(reverse("application_edit", args=[draft.pk]), data).status_code == 302
+    assert client.post(reverse("applications:application_edit", args=[draft.pk]), data).status_code == 302
     assert [m.name for m in draft.members.all()] == ["乙"]
 
 
 def test_live_eligibility_panel_follows_unsaved_data(client, draft, applicant):
     client.force_login(applicant)
-    url = reverse("application_eligibility", args=[draft.pk])
+    url = reverse("applications:application_eligibility", args=[draft.pk])
     two = client.post(url, editor_data(draft, [member_row(1), member_row(2)])).content.decode()
     assert "三（一）2" in two and 'data-status="fail" data-key="min_members"' in two
     three = client.post(url, editor_data(draft, [member_row(i) for i in range(3)])).content.decode()
@@ -175,7 +175,7 @@ def test_upload_pdf_and_replace_keeps_versions(client, draft, applicant):
     files = list(AttachmentFile.objects.filter(attachment__application=draft).order_by("version"))
     assert [(f.version, f.original_name, f.page_count) for f in files] == [(1, "协议.pdf", 1), (2, "协议-签章版.pdf", 2)]
     assert files[0].file.name != files[1].file.name
-    response = client.get(reverse("attachment_download", args=[draft.pk, files[0].pk]))
+    response = client.get(reverse("applications:attachment_download", args=[draft.pk, files[0].pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
 
@@ -222,7 +222,7 @@ def test_file_uploaded_with_an_invalid_form_is_kept(client, draft, applicant):
     client.force_login(applicant)
     data = editor_data(draft, lead_revenue="abc")
     data["file-agreement"] = SimpleUploadedFile("a.pdf", pdfs.blank_pdf(), content_type="application/pdf")
-    response = client.post(reverse("application_edit", args=[draft.pk]), data)
+    response = client.post(reverse("applications:application_edit", args=[draft.pk]), data)
     assert response.status_code == 200
     assert AttachmentFile.objects.filter(attachment__application=draft).count() == 1
 
@@ -236,9 +236,9 @@ def complete(draft, members=3):
 
 def test_submit_blocked_by_hard_failures(client, draft, applicant):
     client.force_login(applicant)
-    page = client.get(reverse("application_submit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("applications:application_submit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "cannot be submitted yet" in page and "三（一）2" in page and "三（一）3" in page
-    client.post(reverse("application_submit", args=[draft.pk]), {"confirm": "1"})
+    client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"})
     draft.refresh_from_db()
     assert draft.state == "draft" and not draft.versions.exists()
 
@@ -247,10 +247,10 @@ def test_submit_needs_confirmation_then_freezes_a_version(client, draft, applica
     complete(draft)
     client.force_login(applicant)
     upload(client, draft, pdfs.blank_pdf())
-    client.post(reverse("application_submit", args=[draft.pk]), {})
+    client.post(reverse("applications:application_submit", args=[draft.pk]), {})
     draft.refresh_from_db()
     assert draft.state == "draft", "no submission without the declaration"
-    response = client.post(reverse("application_submit", args=[draft.pk]), {"confirm": "1"})
+    response = client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == "district_review"
@@ -258,15 +258,15 @@ def test_submit_needs_confirmation_then_freezes_a_version(client, draft, applica
     version = ApplicationVersion.objects.get(application=draft)
     assert version.number == 1 and len(version.data["members"]) == 3
     assert version.data["attachments"][0]["sha256"] == AttachmentFile.objects.get().sha256
-    detail = client.get(reverse("application_detail", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    detail = client.get(reverse("review:application_detail", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert detail.status_code == 200
     # After submission the editor, the upload and a second submission are refused.
-    assert client.get(reverse("application_edit", args=[draft.pk])).status_code == 302
+    assert client.get(reverse("applications:application_edit", args=[draft.pk])).status_code == 302
     upload(client, draft, pdfs.blank_pdf())
     assert AttachmentFile.objects.count() == 1
-    client.post(reverse("application_submit", args=[draft.pk]), {"confirm": "1"})
+    client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"})
     assert ApplicationVersion.objects.count() == 1
-    assert client.get(reverse("version_detail", args=[draft.pk, 1])).status_code == 200
+    assert client.get(reverse("applications:version_detail", args=[draft.pk, 1])).status_code == 200
 
 
 def test_version_is_immutable(draft, applicant):
@@ -288,7 +288,7 @@ def test_submission_skips_district_for_a_skipped_route(client, applicant, progra
     complete(draft)
     client.force_login(applicant)
     upload(client, draft, pdfs.blank_pdf())
-    client.post(reverse("application_submit", args=[draft.pk]), {"confirm": "1"})
+    client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"})
     draft.refresh_from_db()
     assert draft.state == "formal_review"
 
@@ -299,7 +299,7 @@ def test_submission_refused_once_the_call_closed(client, draft, applicant, progr
     upload(client, draft, pdfs.blank_pdf())
     programme.closes_on = timezone.localdate() - datetime.timedelta(days=1)
     programme.save()
-    response = client.post(reverse("application_submit", args=[draft.pk]), {"confirm": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "not open" in response.content.decode()
     draft.refresh_from_db()
     assert draft.state == "draft"
@@ -310,15 +310,15 @@ def test_submission_refused_once_the_call_closed(client, draft, applicant, progr
 def application_urls(application, file_id):
     pk = application.pk
     return [
-        ("get", reverse("application_detail", args=[pk])),
-        ("get", reverse("application_edit", args=[pk])),
-        ("post", reverse("application_edit", args=[pk])),
-        ("post", reverse("application_eligibility", args=[pk])),
-        ("post", reverse("attachment_upload", args=[pk, "agreement"])),
-        ("get", reverse("attachment_download", args=[pk, file_id])),
-        ("get", reverse("application_submit", args=[pk])),
-        ("post", reverse("application_submit", args=[pk])),
-        ("get", reverse("version_detail", args=[pk, 1])),
+        ("get", reverse("review:application_detail", args=[pk])),
+        ("get", reverse("applications:application_edit", args=[pk])),
+        ("post", reverse("applications:application_edit", args=[pk])),
+        ("post", reverse("applications:application_eligibility", args=[pk])),
+        ("post", reverse("applications:attachment_upload", args=[pk, "agreement"])),
+        ("get", reverse("applications:attachment_download", args=[pk, file_id])),
+        ("get", reverse("applications:application_submit", args=[pk])),
+        ("post", reverse("applications:application_submit", args=[pk])),
+        ("get", reverse("applications:version_detail", args=[pk, 1])),
     ]
 
 
@@ -327,7 +327,7 @@ def submitted(client, draft, applicant):
     complete(draft)
     client.force_login(applicant)
     upload(client, draft, pdfs.blank_pdf())
-    client.post(reverse("application_submit", args=[draft.pk]), {"confirm": "1"})
+    client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"})
     draft.refresh_from_db()
     assert draft.state == "district_review"
     client.logout()
@@ -349,13 +349,13 @@ def test_file_of_another_application_is_404_even_with_own_application_id(client,
     own = ApplicationFactory(programme=programme, unit=other.unit, created_by=other)
     client.force_login(other)
     file_id = AttachmentFile.objects.get().pk
-    assert client.get(reverse("attachment_download", args=[own.pk, file_id])).status_code == 404
+    assert client.get(reverse("applications:attachment_download", args=[own.pk, file_id])).status_code == 404
 
 
 def test_reviewer_scopes(client, submitted, programme):
     file_id = AttachmentFile.objects.get().pk
-    detail = reverse("application_detail", args=[submitted.pk])
-    download = reverse("attachment_download", args=[submitted.pk, file_id])
+    detail = reverse("review:application_detail", args=[submitted.pk])
+    download = reverse("applications:attachment_download", args=[submitted.pk, file_id])
     own_district = UserFactory(role=Role.DISTRICT, district=submitted.district, unit=None)
     other_district = UserFactory(role=Role.DISTRICT, district=DistrictFactory(authority=programme.authority),
                                  unit=None)
@@ -368,23 +368,23 @@ def test_reviewer_scopes(client, submitted, programme):
         assert client.get(detail).status_code == expected, user.role
         assert client.get(download).status_code == expected, user.role
         # Reviewers never edit the applicant's form.
-        assert client.get(reverse("application_edit", args=[submitted.pk])).status_code == 404
+        assert client.get(reverse("applications:application_edit", args=[submitted.pk])).status_code == 404
 
 
 def test_drafts_are_invisible_to_reviewers(client, draft, programme):
     staff = UserFactory(role=Role.STAFF, authority=programme.authority, unit=None)
     client.force_login(staff)
-    assert client.get(reverse("application_detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("review:application_detail", args=[draft.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, draft):
-    response = client.get(reverse("application_detail", args=[draft.pk]))
+    response = client.get(reverse("review:application_detail", args=[draft.pk]))
     assert response.status_code == 302 and reverse("login") in response.url
 
 
 # --- query counts -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url_name", ["workspace", "application_detail"])
+@pytest.mark.parametrize("url_name", ["review:workspace", "review:application_detail"])
 def test_query_counts_do_not_grow_with_members(client, django_assert_max_num_queries, programme, url_name):
     counts = []
     for n in (1, 30):
@@ -392,7 +392,7 @@ def test_query_counts_do_not_grow_with_members(client, django_assert_max_num_que
         user = UserFactory(unit=UnitFactory(division=district.division), is_unit_admin=True)
         application = ApplicationFactory(programme=programme, unit=user.unit, created_by=user, members=n)
         client.force_login(user)
-        url = reverse(url_name, args=[application.pk] if url_name == "application_detail" else [])
+        url = reverse(url_name, args=[application.pk] if url_name == "review:application_detail" else [])
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -414,37 +414,37 @@ def test_register_add_a_colleague_who_drafts_uploads_and_submits(client, program
     # A district (区县) under the authority's region, as the registration form offers.
     district = DistrictFactory(authority=programme.authority,
                                division=DivisionFactory(parent=programme.authority.region))
-    response = client.post(reverse("register"), registration_data(district.division, username="unit-admin"))
+    response = client.post(reverse("portal:register"), registration_data(district.division, username="unit-admin"))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     admin = User.objects.get(username="unit-admin")
     unit = admin.unit
     assert admin.is_unit_admin and Unit.objects.filter(pk=unit.pk, division=district.division).exists()
     client.force_login(admin)
-    response = client.post(reverse("unit_users"), {
+    response = client.post(reverse("portal:unit_users"), {
         "username": "colleague", "full_name": "赵六", "email": "zhao@example.com", "phone": "13900000000",
         "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
     client.post(reverse("logout"))
 
     assert client.login(username="colleague", password=NEW_PASSWORD)
-    response = client.post(reverse("application_start", args=[programme.code]))
+    response = client.post(reverse("applications:application_start", args=[programme.code]))
     application = Application.objects.get(unit=unit)
-    assert response.url == reverse("application_edit", args=[application.pk])
+    assert response.url == reverse("applications:application_edit", args=[application.pk])
     assert application.created_by.username == "colleague" and application.district == district
     rows = [member_row(i, unit_type="university", credit_code=make_credit_code()) for i in range(3)]
     data = editor_data(application, rows, name="苏州市测试创新联合体", goals="联合攻关关键核心技术。",
                        field=(programme.fields or ["电子信息"])[0], **management("tasks", 1))
     data.update({"tasks-0-title": "关键技术攻关", "tasks-0-description": "攻关内容", "tasks-0-responsible": unit.name,
                  "tasks-0-budget": "100"})
-    assert client.post(reverse("application_edit", args=[application.pk]), data).status_code == 302
+    assert client.post(reverse("applications:application_edit", args=[application.pk]), data).status_code == 302
     assert upload(client, application, pdfs.blank_pdf(), name="组建协议.pdf").status_code == 302
-    response = client.post(reverse("application_submit", args=[application.pk]), {"confirm": "1"})
+    response = client.post(reverse("applications:application_submit", args=[application.pk]), {"confirm": "1"})
     assert response.status_code == 302, [str(r.message) for r in response.context["blocking"]]
     application.refresh_from_db()
     assert application.state == "district_review" and application.name == "苏州市测试创新联合体"
     assert application.versions.get().data["attachments"][0]["name"] == "组建协议.pdf"
 
     client.force_login(admin)
-    assert reverse("application_detail", args=[application.pk]) in client.get(reverse("workspace")).content.decode()
+    assert reverse("review:application_detail", args=[application.pk]) in client.get(reverse("review:workspace")).content.decode()
     client.force_login(UserFactory(unit=UnitFactory(division=district.division)))
-    assert client.get(reverse("application_detail", args=[application.pk])).status_code == 404
+    assert client.get(reverse("review:application_detail", args=[application.pk])).status_code == 404

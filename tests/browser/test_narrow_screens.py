@@ -99,15 +99,15 @@ def test_every_page_fits_a_375_px_screen(live_server, narrow_page):
     number = filed.certificate_number
 
     public = [
-        ("/", "public-home"), (reverse("call_list"), "public-calls"),
-        (reverse("call_detail", args=["weihai-2026"]), "public-call-detail"),
-        (reverse("register"), "public-register"), (reverse("login"), "public-login"),
+        ("/", "public-home"), (reverse("applications:call_list"), "public-calls"),
+        (reverse("applications:call_detail", args=["weihai-2026"]), "public-call-detail"),
+        (reverse("portal:register"), "public-register"), (reverse("login"), "public-login"),
         (reverse("password_reset"), "public-password-reset"),
-        (reverse("publicity_list"), "public-publicity"),
-        (reverse("publicity_detail", args=[entry.batch_id]), "public-publicity-batch"),
-        (reverse("objection_form", args=[entry.batch_id, entry.pk]), "public-objection-form"),
-        (reverse("directory"), "public-directory"),
-        (reverse("verify_certificate", args=[number, verification_code(number)]), "public-verify"),
+        (reverse("review:publicity_list"), "public-publicity"),
+        (reverse("review:publicity_detail", args=[entry.batch_id]), "public-publicity-batch"),
+        (reverse("review:objection_form", args=[entry.batch_id, entry.pk]), "public-objection-form"),
+        (reverse("review:directory"), "public-directory"),
+        (reverse("review:verify_certificate", args=[number, verification_code(number)]), "public-verify"),
     ]
     for path, name in public:
         check(page, base, path, name)
@@ -117,50 +117,50 @@ def test_every_page_fits_a_375_px_screen(live_server, narrow_page):
     applicant.save(update_fields=["is_unit_admin"])
     log_in(page, live_server, applicant)
     for path, name in [
-        (reverse("workspace"), "applicant-workspace"), (reverse("inbox"), "applicant-inbox"),
-        (reverse("unit_profile"), "applicant-unit"), (reverse("unit_users"), "applicant-unit-users"),
+        (reverse("review:workspace"), "applicant-workspace"), (reverse("portal:inbox"), "applicant-inbox"),
+        (reverse("portal:unit_profile"), "applicant-unit"), (reverse("portal:unit_users"), "applicant-unit-users"),
         (reverse("password_change"), "applicant-password"),
-        (reverse("application_edit", args=[draft.pk]), "applicant-editor"),
-        (reverse("application_submit", args=[draft.pk]), "applicant-submit"),
-        (reverse("application_detail", args=[draft.pk]), "applicant-draft"),
+        (reverse("applications:application_edit", args=[draft.pk]), "applicant-editor"),
+        (reverse("applications:application_submit", args=[draft.pk]), "applicant-submit"),
+        (reverse("review:application_detail", args=[draft.pk]), "applicant-draft"),
     ]:
         check(page, base, path, name)
     log_in(page, live_server, returned.created_by)
-    check(page, base, reverse("application_detail", args=[returned.pk]), "applicant-returned")
-    check(page, base, reverse("application_withdraw", args=[returned.pk]), "applicant-withdraw")
-    check(page, base, reverse("version_detail", args=[returned.pk, 1]), "applicant-version")
+    check(page, base, reverse("review:application_detail", args=[returned.pk]), "applicant-returned")
+    check(page, base, reverse("review:application_withdraw", args=[returned.pk]), "applicant-withdraw")
+    check(page, base, reverse("applications:version_detail", args=[returned.pk, 1]), "applicant-version")
     log_in(page, live_server, filed.created_by)
-    check(page, base, reverse("application_detail", args=[filed.pk]), "applicant-filed")
+    check(page, base, reverse("review:application_detail", args=[filed.pk]), "applicant-filed")
 
     log_in(page, live_server, district_user(district.district))
-    check(page, base, reverse("workspace"), "district-workspace")
-    check(page, base, reverse("district_review", args=[district.pk]), "district-review")
+    check(page, base, reverse("review:workspace"), "district-workspace")
+    check(page, base, reverse("review:district_review", args=[district.pk]), "district-review")
 
     weihai_staff = staff_user(formal.programme.authority)
     log_in(page, live_server, weihai_staff)
-    check(page, base, reverse("formal_review", args=[formal.pk]), "staff-formal-review")
-    check(page, base, reverse("application_detail", args=[formal.pk]), "staff-application")
-    check(page, base, reverse("version_diff", args=[resubmitted.pk]), "staff-version-diff")
+    check(page, base, reverse("review:formal_review", args=[formal.pk]), "staff-formal-review")
+    check(page, base, reverse("review:application_detail", args=[formal.pk]), "staff-application")
+    check(page, base, reverse("review:version_diff", args=[resubmitted.pk]), "staff-version-diff")
 
     staff = staff_user(zgc.authority)
     log_in(page, live_server, staff)
     for path, name in [
-        (reverse("workspace"), "staff-workspace"),
-        (reverse("staff_list"), "staff-list"),
-        (reverse("staff_list") + "?q=创新", "staff-list-search"),
-        (reverse("expert_organise", args=[experts.pk]), "staff-experts"),
-        (reverse("decision", args=[decision.pk]), "staff-decision"),
-        (reverse("decision_batch"), "staff-decision-batch"),
-        (reverse("publicity_manage"), "staff-publicity"),
-        (reverse("publicity_batch", args=[entry.batch_id]), "staff-publicity-batch"),
-        (reverse("objection_finding", args=[objection.pk]), "staff-objection"),
-        (reverse("filing"), "staff-filing"),
-        (reverse("filing_agreement", args=[publicity.pk]), "staff-agreement"),
-        (reverse("application_detail", args=[experts.pk]), "staff-application-detail"),
+        (reverse("review:workspace"), "staff-workspace"),
+        (reverse("review:staff_list"), "staff-list"),
+        (reverse("review:staff_list") + "?q=创新", "staff-list-search"),
+        (reverse("review:expert_organise", args=[experts.pk]), "staff-experts"),
+        (reverse("review:decision", args=[decision.pk]), "staff-decision"),
+        (reverse("review:decision_batch"), "staff-decision-batch"),
+        (reverse("review:publicity_manage"), "staff-publicity"),
+        (reverse("review:publicity_batch", args=[entry.batch_id]), "staff-publicity-batch"),
+        (reverse("review:objection_finding", args=[objection.pk]), "staff-objection"),
+        (reverse("review:filing"), "staff-filing"),
+        (reverse("review:filing_agreement", args=[publicity.pk]), "staff-agreement"),
+        (reverse("review:application_detail", args=[experts.pk]), "staff-application-detail"),
     ]:
         check(page, base, path, name)
 
     assignment = experts.assignments.select_related("expert__user").first()
     log_in(page, live_server, assignment.expert.user)
-    check(page, base, reverse("expert_assignments"), "expert-assignments")
-    check(page, base, reverse("assignment_detail", args=[assignment.pk]), "expert-assignment")
+    check(page, base, reverse("review:expert_assignments"), "expert-assignments")
+    check(page, base, reverse("review:assignment_detail", args=[assignment.pk]), "expert-assignment")

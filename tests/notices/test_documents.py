@@ -135,7 +135,7 @@ def test_documents_are_private(dispatch, client):
     staff = app.programme.authority.staff.filter(role=Role.STAFF).first()
     services.file_applications([app.pk], staff)
     document = Document.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
-    url = reverse("document_download", args=[app.pk, document.pk])
+    url = reverse("review:document_download", args=[app.pk, document.pk])
     client.force_login(app.unit.users.first())
     assert client.get(url).status_code == 200
     client.force_login(staff)
@@ -154,19 +154,19 @@ def test_verification_page_shows_only_public_facts(dispatch, client):
     services.file_applications([app.pk], staff)
     app.refresh_from_db()
     number = app.certificate_number
-    page = client.get(reverse("verify_certificate", args=[number, verification_code(number)]))
+    page = client.get(reverse("review:verify_certificate", args=[number, verification_code(number)]))
     body = page.content.decode()
     assert page.status_code == 200 and 'data-status="valid"' in body
     assert app.name in body and app.unit.name in body
     assert app.unit.credit_code not in body and app.unit.contact_phone not in body
     for member in app.members.all():
         assert member.name not in body
-    altered = client.get(reverse("verify_certificate", args=[number, "0" * 16]))
+    altered = client.get(reverse("review:verify_certificate", args=[number, "0" * 16]))
     assert altered.status_code == 404 and app.name not in altered.content.decode()
-    unknown = client.get(reverse("verify_certificate", args=["NOPE20260001", verification_code("NOPE20260001")]))
+    unknown = client.get(reverse("review:verify_certificate", args=["NOPE20260001", verification_code("NOPE20260001")]))
     assert unknown.status_code == 404 and 'data-status="unknown"' in unknown.content.decode()
     Application.objects.filter(pk=app.pk).update(revoked_on=app.filed_on)
-    revoked = client.get(reverse("verify_certificate", args=[number, verification_code(number)]))
+    revoked = client.get(reverse("review:verify_certificate", args=[number, verification_code(number)]))
     assert 'data-status="revoked"' in revoked.content.decode()
 
 
@@ -186,17 +186,17 @@ def test_inbox_unread_count_and_mark_read(dispatch, client):
     app = make_application("weihai-2026", state="district_review")
     applicant = app.unit.users.first()
     client.force_login(applicant)
-    page = client.get(reverse("workspace")).content.decode()
+    page = client.get(reverse("review:workspace")).content.decode()
     assert 'id="unread-count"' in page
     note = Notification.objects.filter(recipient=applicant).first()
-    assert client.get(reverse("notification_open", args=[note.pk])).status_code == 302
+    assert client.get(reverse("portal:notification_open", args=[note.pk])).status_code == 302
     note.refresh_from_db()
     assert note.read_at is not None
-    client.post(reverse("inbox_mark_all_read"))
-    assert 'id="unread-count"' not in client.get(reverse("workspace")).content.decode()
+    client.post(reverse("portal:inbox_mark_all_read"))
+    assert 'id="unread-count"' not in client.get(reverse("review:workspace")).content.decode()
     other = UserFactory(unit=UnitFactory())
     client.force_login(other)
-    assert client.get(reverse("notification_open", args=[note.pk])).status_code == 404
+    assert client.get(reverse("portal:notification_open", args=[note.pk])).status_code == 404
 
 
 # --- a real worker on the real Redis ------------------------------------------------------------------
@@ -489,10 +489,10 @@ def test_batch_lists_and_the_printable_form_reach_only_the_entitled(dispatch, cl
     app = make_application("zgc-2026", state="publicity")
     batch = app.publicity_entries.get().batch
     listing = Document.objects.get(kind=Job.Kind.PUBLICITY_LIST, batch=batch)
-    url = reverse("batch_document_download", args=[listing.pk])
+    url = reverse("review:batch_document_download", args=[listing.pk])
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
-    assert url in client.get(reverse("publicity_batch", args=[batch.pk])).content.decode()
+    assert url in client.get(reverse("review:publicity_batch", args=[batch.pk])).content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     assert app.name in "".join(p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content)))
@@ -506,15 +506,15 @@ def test_batch_lists_and_the_printable_form_reach_only_the_entitled(dispatch, cl
 
     # The printable 申报书: the applicant asks for it, it appears under Documents, only they and staff get it.
     client.force_login(app.created_by)
-    response = client.post(reverse("application_form_pdf", args=[app.pk]))
+    response = client.post(reverse("review:application_form_pdf", args=[app.pk]))
     assert response.status_code == 302
     form = Document.objects.get(kind=Job.Kind.APPLICATION_FORM, application=app)
-    download = reverse("document_download", args=[app.pk, form.pk])
-    assert download in client.get(reverse("application_detail", args=[app.pk])).content.decode()
+    download = reverse("review:document_download", args=[app.pk, form.pk])
+    assert download in client.get(reverse("review:application_detail", args=[app.pk])).content.decode()
     assert client.get(download).status_code == 200
     other = make_application("zgc-2026", state="draft")
     client.force_login(other.created_by)
-    assert client.post(reverse("application_form_pdf", args=[app.pk])).status_code == 404
+    assert client.post(reverse("review:application_form_pdf", args=[app.pk])).status_code == 404
     assert client.get(download).status_code == 404
 
 
@@ -524,13 +524,13 @@ def test_the_filing_announcement_is_listed_for_its_authoritys_staff(dispatch, cl
 
     app = make_application("zgc-2026", state="filed")
     announcement = Document.objects.get(kind=Job.Kind.FILING_ANNOUNCEMENT)
-    url = reverse("batch_document_download", args=[announcement.pk])
+    url = reverse("review:batch_document_download", args=[announcement.pk])
     text = "".join(p.extract_text() for p in PdfReader(announcement.file.open("rb")).pages)
     assert app.certificate_number in text and "".join(app.name.split()) in "".join(text.split())
     client.force_login(staff_user(app.programme.authority))
-    assert url in client.get(reverse("filing")).content.decode()
+    assert url in client.get(reverse("review:filing")).content.decode()
     assert client.get(url).status_code == 200
     other = staff_user(make_application("beijing-2026", state="draft").programme.authority)
     client.force_login(other)
-    assert url not in client.get(reverse("filing")).content.decode()
+    assert url not in client.get(reverse("review:filing")).content.decode()
     assert client.get(url).status_code == 404

@@ -101,7 +101,7 @@ def colleague(unit_admin):
 
 class TestRegistration:
     def test_page_offers_two_fieldsets_and_the_division_map(self, client, divisions):
-        response = client.get(reverse("register"))
+        response = client.get(reverse("portal:register"))
         assert response.status_code == 200
         html = response.content.decode()
         assert html.count("<fieldset") == 2
@@ -116,9 +116,9 @@ class TestRegistration:
 
     def test_success_creates_unit_and_admin_and_logs_in(self, client, divisions):
         data = registration_data(divisions["district"])
-        response = client.post(reverse("register"), data)
+        response = client.post(reverse("portal:register"), data)
         assert response.status_code == 302
-        assert response.url == reverse("workspace")
+        assert response.url == reverse("review:workspace")
         unit = Unit.objects.get(credit_code=data["credit_code"])
         assert unit.name == data["name"]
         assert unit.division == divisions["district"]
@@ -129,20 +129,20 @@ class TestRegistration:
         assert user.check_password(NEW_PASSWORD)
         assert logged_in(client)
         assert int(client.session["_auth_user_id"]) == user.pk
-        page = client.get(reverse("workspace"))
+        page = client.get(reverse("review:workspace"))
         assert page.status_code == 200
         assert escape(zh("Your unit is registered and you are its administrator.")) in page.content.decode()
 
     def test_full_width_lower_case_code_is_stored_normalised(self, client, divisions):
         code = make_credit_code("320505")
-        client.post(reverse("register"), registration_data(divisions["district"], credit_code=full_width(code)))
+        client.post(reverse("portal:register"), registration_data(divisions["district"], credit_code=full_width(code)))
         assert Unit.objects.filter(credit_code=code).exists()
 
     def test_invalid_code_shows_chinese_error_and_keeps_the_values(self, client, divisions):
         good = make_credit_code("320505")
         bad = good[:17] + next(c for c in "0123456789ABC" if c != good[17])
         data = registration_data(divisions["district"], credit_code=bad)
-        response = client.post(reverse("register"), data)
+        response = client.post(reverse("portal:register"), data)
         assert response.status_code == 200
         html = response.content.decode()
         message = zh("The check character (the 18th) does not match: please check each character of the code "
@@ -161,7 +161,7 @@ class TestRegistration:
         assert not logged_in(client)
 
     def test_too_short_code_message(self, client, divisions):
-        response = client.post(reverse("register"), registration_data(divisions["district"], credit_code="9132"))
+        response = client.post(reverse("portal:register"), registration_data(divisions["district"], credit_code="9132"))
         assert response.status_code == 200
         assert response.context["form"].errors["credit_code"] == [
             zh("The unified social credit code has 18 characters; %(n)d were entered.", n=4)]
@@ -171,7 +171,7 @@ class TestRegistration:
         for typed in (existing.credit_code, full_width(existing.credit_code), existing.credit_code.lower(),
                       " ".join([existing.credit_code[:6], existing.credit_code[6:]])):
             data = registration_data(divisions["district"], credit_code=typed, username="second")
-            response = client.post(reverse("register"), data)
+            response = client.post(reverse("portal:register"), data)
             assert response.status_code == 200, typed
             message = zh("A unit with this credit code is already registered. One unit registers once: please ask "
                          "your unit administrator to add you as a user.")
@@ -181,7 +181,7 @@ class TestRegistration:
         assert not User.objects.filter(username="second").exists()
 
     def test_passwords_must_match(self, client, divisions):
-        response = client.post(reverse("register"),
+        response = client.post(reverse("portal:register"),
                                registration_data(divisions["district"], password2=NEW_PASSWORD + "x"))
         assert response.status_code == 200
         assert response.context["form"].errors["password2"] == [zh("The two passwords differ.")]
@@ -189,14 +189,14 @@ class TestRegistration:
 
     def test_server_side_division_suggestion_is_shown(self, client, divisions):
         data = registration_data(divisions["district"], credit_code=make_credit_code("320505"), division="")
-        response = client.post(reverse("register"), data)
+        response = client.post(reverse("portal:register"), data)
         assert response.status_code == 200
         assert response.context["suggestion"] == divisions["district"]
         assert divisions["district"].full_name in response.content.decode()
 
     def test_logged_in_user_is_sent_to_workspace(self, client, unit_admin):
         client.force_login(unit_admin)
-        assert client.get(reverse("register")).url == reverse("workspace")
+        assert client.get(reverse("portal:register")).url == reverse("review:workspace")
 
 
 # --- unit users ---------------------------------------------------------------------------------
@@ -204,17 +204,17 @@ class TestRegistration:
 class TestUnitUsers:
     def test_admin_adds_a_user_who_can_log_in(self, client, unit_admin):
         client.force_login(unit_admin)
-        response = client.post(reverse("unit_users"), {
+        response = client.post(reverse("portal:unit_users"), {
             "username": "newcolleague", "full_name": "赵六", "email": "zhao@example.com", "phone": "13900000000",
             "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
         })
         assert response.status_code == 302
-        assert response.url == reverse("unit_users")
+        assert response.url == reverse("portal:unit_users")
         added = User.objects.get(username="newcolleague")
         assert added.unit == unit_admin.unit
         assert added.role == Role.APPLICANT
         assert not added.is_unit_admin
-        page = client.get(reverse("unit_users"))
+        page = client.get(reverse("portal:unit_users"))
         assert "newcolleague" in page.content.decode()
         client.post(reverse("logout"))
         assert login(client, "newcolleague", NEW_PASSWORD).status_code == 302
@@ -222,37 +222,37 @@ class TestUnitUsers:
 
     def test_add_user_form_errors_are_shown(self, client, unit_admin):
         client.force_login(unit_admin)
-        response = client.post(reverse("unit_users"), {"username": "x", "password1": "a", "password2": "b"})
+        response = client.post(reverse("portal:unit_users"), {"username": "x", "password1": "a", "password2": "b"})
         assert response.status_code == 200
         assert response.context["form"].errors
         assert 'is-invalid' in response.content.decode()
 
     def test_non_admin_gets_403(self, client, colleague):
         client.force_login(colleague)
-        response = client.get(reverse("unit_users"))
+        response = client.get(reverse("portal:unit_users"))
         assert response.status_code == 403
         html = response.content.decode()
         assert escape(zh("Only the unit administrator may do this.")) in html
         assert '<meta charset="utf-8">' in html
-        assert client.post(reverse("unit_user_toggle", args=[colleague.pk])).status_code == 403
+        assert client.post(reverse("portal:unit_user_toggle", args=[colleague.pk])).status_code == 403
 
     def test_anonymous_is_sent_to_login(self, client):
-        response = client.get(reverse("unit_users"))
+        response = client.get(reverse("portal:unit_users"))
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
 
     def test_list_shows_users_with_confirmation_step(self, client, unit_admin, colleague):
         client.force_login(unit_admin)
-        html = client.get(reverse("unit_users")).content.decode()
+        html = client.get(reverse("portal:unit_users")).content.decode()
         assert colleague.display_name in html
         assert "<details" in html
-        assert reverse("unit_user_toggle", args=[colleague.pk]) in html
+        assert reverse("portal:unit_user_toggle", args=[colleague.pk]) in html
         # No toggle for the admin himself.
-        assert reverse("unit_user_toggle", args=[unit_admin.pk]) not in html
+        assert reverse("portal:unit_user_toggle", args=[unit_admin.pk]) not in html
 
     def test_disable_requires_post_and_prevents_login(self, client, unit_admin, colleague):
         client.force_login(unit_admin)
-        url = reverse("unit_user_toggle", args=[colleague.pk])
+        url = reverse("portal:unit_user_toggle", args=[colleague.pk])
         assert client.get(url).status_code == 405
         colleague.refresh_from_db()
         assert colleague.is_active
@@ -260,7 +260,7 @@ class TestUnitUsers:
         assert response.status_code == 302
         colleague.refresh_from_db()
         assert not colleague.is_active
-        page = client.get(reverse("unit_users")).content.decode()
+        page = client.get(reverse("portal:unit_users")).content.decode()
         assert escape(zh("%(name)s is disabled and can no longer log in.", name=colleague.display_name)) in page
 
         other = client_class_instance()
@@ -277,14 +277,14 @@ class TestUnitUsers:
     def test_disabled_user_session_ends(self, client, unit_admin, colleague):
         other = client_class_instance()
         other.force_login(colleague)
-        assert other.get(reverse("workspace")).status_code == 200
+        assert other.get(reverse("review:workspace")).status_code == 200
         client.force_login(unit_admin)
-        client.post(reverse("unit_user_toggle", args=[colleague.pk]))
-        assert other.get(reverse("workspace")).status_code == 302
+        client.post(reverse("portal:unit_user_toggle", args=[colleague.pk]))
+        assert other.get(reverse("review:workspace")).status_code == 302
 
     def test_admin_cannot_disable_himself(self, client, unit_admin):
         client.force_login(unit_admin)
-        response = client.post(reverse("unit_user_toggle", args=[unit_admin.pk]), follow=True)
+        response = client.post(reverse("portal:unit_user_toggle", args=[unit_admin.pk]), follow=True)
         unit_admin.refresh_from_db()
         assert unit_admin.is_active
         assert escape(zh("You cannot disable your own account.")) in response.content.decode()
@@ -294,7 +294,7 @@ class TestUnitUsers:
         stranger = UserFactory(username="stranger")
         assert stranger.unit != unit_admin.unit
         client.force_login(unit_admin)
-        assert client.post(reverse("unit_user_toggle", args=[stranger.pk])).status_code == 404
+        assert client.post(reverse("portal:unit_user_toggle", args=[stranger.pk])).status_code == 404
         stranger.refresh_from_db()
         assert stranger.is_active
 
@@ -306,7 +306,7 @@ class TestUnitProfile:
     def test_admin_edits(self, client, unit_admin):
         client.force_login(unit_admin)
         unit = unit_admin.unit
-        response = client.get(reverse("unit_profile"))
+        response = client.get(reverse("portal:unit_profile"))
         assert response.status_code == 200
         form = response.context["form"]
         data = {name: form[name].value() for name in form.fields}
@@ -316,17 +316,17 @@ class TestUnitProfile:
         # A root division is not selectable: give the unit a selectable one.
         child = DivisionFactory(parent=unit.division)
         data["division"] = str(child.pk)
-        response = client.post(reverse("unit_profile"), data)
+        response = client.post(reverse("portal:unit_profile"), data)
         assert response.status_code == 302, response.context["form"].errors
         unit.refresh_from_db()
         assert unit.address == "新地址88号"
 
     def test_colleague_sees_read_only(self, client, colleague):
         client.force_login(colleague)
-        response = client.get(reverse("unit_profile"))
+        response = client.get(reverse("portal:unit_profile"))
         assert response.status_code == 200
         assert "disabled" in response.content.decode()
-        assert client.post(reverse("unit_profile"), {"name": "x"}).status_code == 403
+        assert client.post(reverse("portal:unit_profile"), {"name": "x"}).status_code == 403
 
 
 # --- login, logout, passwords --------------------------------------------------------------------
@@ -335,16 +335,16 @@ class TestLogin:
     def test_login_and_logout(self, client, unit_admin):
         response = login(client, "unitadmin")
         assert response.status_code == 302
-        assert response.url == reverse("workspace")
+        assert response.url == reverse("review:workspace")
         assert logged_in(client)
-        page = client.get(reverse("workspace")).content.decode()
+        page = client.get(reverse("review:workspace")).content.decode()
         assert unit_admin.display_name in page
         assert f'action="{reverse("logout")}"' in page
         assert client.get(reverse("logout")).status_code == 405  # Django 5: POST only
         assert logged_in(client)
         response = client.post(reverse("logout"))
         assert response.status_code == 302
-        assert response.url == reverse("home")
+        assert response.url == reverse("applications:home")
         assert not logged_in(client)
 
     def test_wrong_password(self, client, unit_admin):
@@ -423,25 +423,25 @@ class TestLogin:
 # --- language ------------------------------------------------------------------------------------
 
 def test_language_switch_to_english(client):
-    chinese = client.get(reverse("home")).content.decode()
+    chinese = client.get(reverse("applications:home")).content.decode()
     assert '<html lang="zh-hans">' in chinese
     zh_login = zh("Log in")
     assert zh_login in chinese
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("call_list")})
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("applications:call_list")})
     assert response.status_code == 302
-    assert response.url == reverse("call_list")
-    english = client.get(reverse("home")).content.decode()
+    assert response.url == reverse("applications:call_list")
+    english = client.get(reverse("applications:home")).content.decode()
     assert '<html lang="en">' in english
     assert ">Log in<" in english
     if zh_login != "Log in":  # a compiled catalogue: the visible text changed
         assert zh_login not in english
     # And back.
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert '<html lang="zh-hans">' in client.get(reverse("home")).content.decode()
+    assert '<html lang="zh-hans">' in client.get(reverse("applications:home")).content.decode()
 
 
 def test_language_switcher_is_a_post_form_with_next(client):
-    html = client.get(reverse("call_list") + "?page=1").content.decode()
+    html = client.get(reverse("applications:call_list") + "?page=1").content.decode()
     form = re.search(r'<form class="language-switch[^>]*>.*?</form>', html, re.S).group(0)
     assert 'method="post"' in form
     assert f'action="{reverse("set_language")}"' in form
@@ -467,12 +467,12 @@ class TestPublicPages:
     def test_home_lists_open_calls(self, client, programme):
         closed = ProgrammeFactory(opens_on=timezone.localdate() - datetime.timedelta(days=60),
                                   closes_on=timezone.localdate() - datetime.timedelta(days=1))
-        html = client.get(reverse("home")).content.decode()
+        html = client.get(reverse("applications:home")).content.decode()
         assert programme.title in html
         assert programme.get_absolute_url() in html
         assert programme.closes_on.isoformat() in html
         assert closed.title not in html
-        assert reverse("register") in html and reverse("login") in html
+        assert reverse("portal:register") in html and reverse("login") in html
 
     def test_call_list_with_statuses(self, client, programme):
         today = timezone.localdate()
@@ -481,7 +481,7 @@ class TestPublicPages:
         ProgrammeFactory(title="已截止的通知", opens_on=today - datetime.timedelta(days=30),
                          closes_on=today - datetime.timedelta(days=1))
         ProgrammeFactory(title="未发布的通知", published=False)
-        html = client.get(reverse("call_list")).content.decode()
+        html = client.get(reverse("applications:call_list")).content.decode()
         assert programme.title in html and "未开始的通知" in html and "已截止的通知" in html
         assert "未发布的通知" not in html
         assert "call-open" in html and "call-upcoming" in html and "call-closed" in html
@@ -489,10 +489,10 @@ class TestPublicPages:
 
     def test_call_list_paginates(self, client):
         ProgrammeFactory.create_batch(21)
-        first = client.get(reverse("call_list"))
+        first = client.get(reverse("applications:call_list"))
         assert len(first.context["page"].object_list) == 20
         assert "?page=2" in first.content.decode()
-        assert client.get(reverse("call_list") + "?page=2").status_code == 200
+        assert client.get(reverse("applications:call_list") + "?page=2").status_code == 200
 
     def test_call_detail_for_anonymous(self, client, programme):
         html = client.get(programme.get_absolute_url()).content.decode()
@@ -514,14 +514,14 @@ class TestPublicPages:
         assert escape(zh("formal review")) in html  # a stage of the route
         assert escape(programme.status_message()) in html
         assert programme.contact in html
-        assert reverse("application_start", args=[programme.code]) not in html
+        assert reverse("applications:application_start", args=[programme.code]) not in html
         assert f'{reverse("login")}?next=' in html
 
     def test_call_detail_apply_button_for_applicant(self, client, programme, unit_admin):
         client.force_login(unit_admin)
         html = client.get(programme.get_absolute_url()).content.decode()
-        assert f'action="{reverse("application_start", args=[programme.code])}"' in html
-        response = client.post(reverse("application_start", args=[programme.code]))
+        assert f'action="{reverse("applications:application_start", args=[programme.code])}"' in html
+        response = client.post(reverse("applications:application_start", args=[programme.code]))
         assert response.status_code == 302
         assert Application.objects.filter(unit=unit_admin.unit, programme=programme).exists()
 
@@ -530,12 +530,12 @@ class TestPublicPages:
         later = ProgrammeFactory(opens_on=today + datetime.timedelta(days=5), closes_on=today + datetime.timedelta(days=30))
         client.force_login(unit_admin)
         html = client.get(later.get_absolute_url()).content.decode()
-        assert reverse("application_start", args=[later.code]) not in html
+        assert reverse("applications:application_start", args=[later.code]) not in html
         assert "call-upcoming" in html
         assert escape(later.status_message()) in html
 
     def test_unknown_call_404(self, client):
-        response = client.get(reverse("call_detail", args=["no-such-call"]))
+        response = client.get(reverse("applications:call_detail", args=["no-such-call"]))
         assert response.status_code == 404
 
 
@@ -545,21 +545,21 @@ class TestWorkspaces:
     def test_applicant_workspace(self, client, unit_admin, programme):
         application = ApplicationFactory(unit=unit_admin.unit, programme=programme, created_by=unit_admin)
         client.force_login(unit_admin)
-        html = client.get(reverse("workspace")).content.decode()
+        html = client.get(reverse("review:workspace")).content.decode()
         assert application.name in html
-        assert reverse("application_detail", args=[application.pk]) in html
-        assert reverse("application_edit", args=[application.pk]) in html
+        assert reverse("review:application_detail", args=[application.pk]) in html
+        assert reverse("applications:application_edit", args=[application.pk]) in html
         assert "state-draft" in html
-        assert reverse("application_start", args=[programme.code]) in html
+        assert reverse("applications:application_start", args=[programme.code]) in html
         # The programme and the last change (Beijing time) are shown; another unit's application is not.
         assert escape(programme.title) in html
         assert timezone.localtime(application.updated_at).strftime("%Y-%m-%d %H:%M") in html
         other = ApplicationFactory(programme=programme)
-        assert other.name not in client.get(reverse("workspace")).content.decode()
+        assert other.name not in client.get(reverse("review:workspace")).content.decode()
 
     def test_applicant_workspace_empty(self, client, unit_admin):
         client.force_login(unit_admin)
-        response = client.get(reverse("workspace"))
+        response = client.get(reverse("review:workspace"))
         assert response.status_code == 200
         assert not response.context["applications"]
 
@@ -567,8 +567,8 @@ class TestWorkspaces:
         application = ApplicationFactory(unit=unit_admin.unit, programme=programme, created_by=unit_admin)
         Application.objects.filter(pk=application.pk).update(state="district_review", submitted_at=timezone.now())
         client.force_login(unit_admin)
-        html = client.get(reverse("workspace")).content.decode()
-        assert reverse("application_edit", args=[application.pk]) not in html
+        html = client.get(reverse("review:workspace")).content.decode()
+        assert reverse("applications:application_edit", args=[application.pk]) not in html
 
     def test_reviewer_workspace(self, client, programme):
         district = DistrictFactory(authority=programme.authority)
@@ -578,14 +578,14 @@ class TestWorkspaces:
         Application.objects.filter(pk=waiting.pk).update(
             state="district_review", submitted_at=timezone.now() - datetime.timedelta(days=3))
         client.force_login(reviewer)
-        response = client.get(reverse("workspace"))
+        response = client.get(reverse("review:workspace"))
         html = response.content.decode()
         assert "等待初审的联合体" in html
         assert "仍是草稿的联合体" not in html
         assert ">3<" in html  # days waited
         assert "state-district_review" in html
-        assert "等待初审的联合体" in client.get(reverse("staff_list") + "?q=等待").content.decode()
-        assert "等待初审的联合体" not in client.get(reverse("staff_list") + "?q=没有").content.decode()
+        assert "等待初审的联合体" in client.get(reverse("review:staff_list") + "?q=等待").content.decode()
+        assert "等待初审的联合体" not in client.get(reverse("review:staff_list") + "?q=没有").content.decode()
 
 
 # --- every page: charset, viewport, CSP-friendly markup --------------------------------------------
@@ -600,7 +600,8 @@ def _check_markup(html, url):
 
 
 def test_every_anonymous_page_declares_charset_and_viewport(client, programme):
-    for name, args in [("home", []), ("call_list", []), ("call_detail", [programme.code]), ("register", []),
+    for name, args in [("applications:home", []), ("applications:call_list", []),
+                       ("applications:call_detail", [programme.code]), ("portal:register", []),
                        ("login", []), ("password_reset", []), ("password_reset_done", []),
                        ("password_reset_complete", [])]:
         url = reverse(name, args=args)
@@ -615,13 +616,14 @@ def test_every_anonymous_page_declares_charset_and_viewport(client, programme):
 def test_every_logged_in_page_declares_charset_and_viewport(client, unit_admin, programme):
     ApplicationFactory(unit=unit_admin.unit, programme=programme, created_by=unit_admin)
     client.force_login(unit_admin)
-    for name in ("workspace", "unit_profile", "unit_users", "password_change", "password_change_done", "home"):
+    for name in ("review:workspace", "portal:unit_profile", "portal:unit_users", "password_change",
+                 "password_change_done", "applications:home"):
         url = reverse(name)
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
         _check_markup(html, url)
-        assert reverse("unit_users") in html  # the admin's menu
+        assert reverse("portal:unit_users") in html  # the admin's menu
 
 
 def test_server_error_page_renders_without_request_context():

@@ -262,7 +262,7 @@ def test_lazy_and_plural_strings():
 @pytest.mark.django_db
 def test_home_page_in_chinese_for_a_chinese_browser(client, settings):
     settings.LANGUAGE_CODE = "en"  # so that Chinese can only come from Accept-Language
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.5").content.decode()
+    html = client.get(reverse("applications:home"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9,en;q=0.5").content.decode()
     assert '<html lang="zh-hans">' in html
     assert "办理流程" in html and "单位注册" in html and "申报通知" in html
     assert "How it works" not in html
@@ -271,11 +271,11 @@ def test_home_page_in_chinese_for_a_chinese_browser(client, settings):
 @pytest.mark.django_db
 def test_home_page_in_english_after_switching_language(client, settings):
     settings.LANGUAGE_CODE = "zh-hans"  # the portal's default: English can only come from the switch
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")},
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("applications:home")},
                            HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert response.status_code == 302
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    html = client.get(reverse("applications:home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert '<html lang="en">' in html
     assert "How it works" in html and "Register a unit" in html
     assert "办理流程" not in html
@@ -287,7 +287,7 @@ def test_home_page_in_chinese_by_default(client, settings):
 
     assert project_settings.LANGUAGE_CODE == "zh-hans"
     settings.LANGUAGE_CODE = project_settings.LANGUAGE_CODE  # whatever a test fixture chose for other tests
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("applications:home")).content.decode()
     assert '<html lang="zh-hans">' in html and "办理流程" in html
 
 

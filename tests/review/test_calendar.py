@@ -122,7 +122,7 @@ def test_publicity_manage_warns_when_the_period_falls_back(client, seeded):
     app = quick_application("weihai-2026", "approved")  # the publicity page is checked, not the way there
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
-    url = reverse("publicity_manage")
+    url = reverse("review:publicity_manage")
     start = _fallback_start()
     expected = WorkingCalendar().period(start, app.programme.publicity_working_days)
     assert expected.used_fallback

@@ -49,10 +49,10 @@ def test_return_edit_resubmit_then_the_diff(client, seeded):
     banner = render_to_string("review/applicant/_return_banner.html", {"application": application})
     assert REASON in banner and 'id="return-banner"' in banner
     client.force_login(applicant)
-    page = client.get(reverse("application_withdraw", args=[application.pk]), **EN).content.decode()
+    page = client.get(reverse("review:application_withdraw", args=[application.pk]), **EN).content.decode()
     assert REASON in page and "Returned for revision" in page
 
-    for url in (reverse("application_edit", args=[application.pk]), reverse("application_detail", args=[application.pk])):
+    for url in (reverse("applications:application_edit", args=[application.pk]), reverse("review:application_detail", args=[application.pk])):
         response = client.get(url, **EN)
         assert response.status_code == 200
         page = response.content.decode()
@@ -61,11 +61,11 @@ def test_return_edit_resubmit_then_the_diff(client, seeded):
 
     # … edits (a changed field, an added member) …
     data = editor_data(application, members=[member_row(99)], goals="补充盖章后的组建协议，聚焦海洋生物材料。")
-    response = client.post(reverse("application_edit", args=[application.pk]), data)
+    response = client.post(reverse("applications:application_edit", args=[application.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
     # … and resubmits: back to the stage that returned it, with a second frozen version.
-    response = client.post(reverse("application_submit", args=[application.pk]), {"confirm": "1"})
+    response = client.post(reverse("applications:application_submit", args=[application.pk]), {"confirm": "1"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.state == "district_review"
@@ -75,7 +75,7 @@ def test_return_edit_resubmit_then_the_diff(client, seeded):
         applicant, "applicant", "returned", "district_review", "127.0.0.1")
 
     # The differences, for the applicant and for the reviewer.
-    url = reverse("version_diff", args=[application.pk])
+    url = reverse("review:version_diff", args=[application.pk])
     for user in (applicant, reviewer, staff_of(application)):
         client.force_login(user)
         response = client.get(url, **EN)
@@ -87,12 +87,12 @@ def test_return_edit_resubmit_then_the_diff(client, seeded):
         assert response.context["diff"]["sections"][0]["added"] == ["成员单位99"]
     # The district page links to it.
     client.force_login(reviewer)
-    assert url in client.get(reverse("district_review", args=[application.pk])).content.decode()
+    assert url in client.get(reverse("review:district_review", args=[application.pk])).content.decode()
 
 
 def test_diff_page_choices_and_scope(client, seeded):
     application, applicant = weihai()
-    url = reverse("version_diff", args=[application.pk])
+    url = reverse("review:version_diff", args=[application.pk])
     client.force_login(applicant)
     page = client.get(url, **EN).content.decode()
     assert 'id="nothing-to-compare"' in page
@@ -159,7 +159,7 @@ def test_diff_versions_covers_every_section():
 
 def test_withdraw_before_a_decision(client, seeded):
     application, applicant = weihai()
-    url = reverse("application_withdraw", args=[application.pk])
+    url = reverse("review:application_withdraw", args=[application.pk])
     for user in (district_reviewer(application), staff_of(application), UserFactory(unit=UnitFactory())):
         client.force_login(user)
         assert client.get(url).status_code == 404
@@ -192,7 +192,7 @@ def test_withdraw_refused_after_approval(client, seeded):
     application.refresh_from_db()
     assert application.state == "approved"
     client.force_login(applicant)
-    url = reverse("application_withdraw", args=[application.pk])
+    url = reverse("review:application_withdraw", args=[application.pk])
     response = client.get(url, follow=True, **EN)
     assert "can no longer be withdrawn" in response.content.decode()
     response = client.post(url, {"reason": "改变主意", "confirm": "on"}, follow=True, **EN)
@@ -243,10 +243,10 @@ def test_timeline_shows_roles_to_the_applicant_and_names_to_reviewers(client, se
     assert "王审核" in html and "申报人甲" in html and "10.0.0.2" in html
 
     # On the district page the reviewer sees the names too; the applicant's pages never show them.
-    page = client.get(reverse("district_review", args=[application.pk])).content.decode()
+    page = client.get(reverse("review:district_review", args=[application.pk])).content.decode()
     assert 'id="timeline"' in page
     client.force_login(applicant)
-    for url in (reverse("version_diff", args=[application.pk]), reverse("application_withdraw", args=[application.pk])):
+    for url in (reverse("review:version_diff", args=[application.pk]), reverse("review:application_withdraw", args=[application.pk])):
         assert "王审核" not in client.get(url).content.decode()
 
 

@@ -86,7 +86,7 @@ def decide(client, application, decision, opinion="同意推荐。", confirm=Tru
     data = {"decision": decision, "opinion": opinion, **extra}
     if confirm:
         data["confirm"] = "on"
-    return client.post(reverse("district_review", args=[application.pk]), data, follow=True, **EN)
+    return client.post(reverse("review:district_review", args=[application.pk]), data, follow=True, **EN)
 
 
 # --- who may see the page ----------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def decide(client, application, decision, opinion="同意推荐。", confirm=Tru
 def test_page_renders_for_the_district_reviewer_only(client, seeded):
     application, applicant = weihai()
     assert application.state == "district_review"
-    url = reverse("district_review", args=[application.pk])
+    url = reverse("review:district_review", args=[application.pk])
     reviewer = district_reviewer(application)
     client.force_login(reviewer)
     response = client.get(url, **EN)
@@ -104,7 +104,7 @@ def test_page_renders_for_the_district_reviewer_only(client, seeded):
     assert 'id="opinion-form"' in page and 'name="confirm"' in page
     assert "0 of 3 qualifying opinions" in page and "副高" in page
     assert 'name="letter"' not in page, "Weihai's district stage has no recommendation letter"
-    assert reverse("attachment_download", args=[application.pk,
+    assert reverse("applications:attachment_download", args=[application.pk,
                                                 application.attachments.first().files.first().pk]) in page
     assert 'id="eligibility"' in page
     # Two forms share the page (peer opinion and decision): every id is unique, so each label
@@ -127,7 +127,7 @@ def test_page_renders_for_the_district_reviewer_only(client, seeded):
         client.force_login(user)
         assert client.get(url).status_code == 404, user.role
         assert client.post(url, {"decision": "recommend", "opinion": "x", "confirm": "on"}).status_code == 404
-        assert client.post(reverse("peer_opinion_add", args=[application.pk]), {}).status_code == 404
+        assert client.post(reverse("review:peer_opinion_add", args=[application.pk]), {}).status_code == 404
     application.refresh_from_db()
     assert application.state == "district_review"
     assert not DistrictOpinion.objects.exists()
@@ -135,7 +135,7 @@ def test_page_renders_for_the_district_reviewer_only(client, seeded):
 
 def test_anonymous_is_sent_to_login(client, seeded):
     application, _user = weihai()
-    response = client.get(reverse("district_review", args=[application.pk]))
+    response = client.get(reverse("review:district_review", args=[application.pk]))
     assert response.status_code == 302 and reverse("login") in response.url
 
 
@@ -146,9 +146,9 @@ def test_query_count_is_fixed(client, seeded, django_assert_max_num_queries):
         peer(application, reviewer)
     client.force_login(reviewer)
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("district_review", args=[application.pk])).status_code == 200
+        assert client.get(reverse("review:district_review", args=[application.pk])).status_code == 200
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("version_diff", args=[application.pk])).status_code == 200
+        assert client.get(reverse("review:version_diff", args=[application.pk])).status_code == 200
 
 
 # --- Weihai: peer opinions ---------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def test_weihai_recommend_needs_three_qualifying_peer_opinions(client, seeded):
     assert "2 of 3 qualifying opinions" in page
 
     # The third qualifying opinion through the form.
-    response = client.post(reverse("peer_opinion_add", args=[application.pk]), {
+    response = client.post(reverse("review:peer_opinion_add", args=[application.pk]), {
         "expert_name": "孙教授", "title": "副教授", "title_level": "associate", "discipline": "材料工程",
         "opinion": "技术路线可行，同意推荐。", "date": timezone.localdate().isoformat()}, follow=True, **EN)
     assert "3 of 3 qualifying opinions" in response.content.decode()
@@ -187,7 +187,7 @@ def test_weihai_recommend_needs_three_qualifying_peer_opinions(client, seeded):
     opinion = DistrictOpinion.objects.get(application=application)
     assert opinion.decision == "recommend" and opinion.author == reviewer
     # The page stays readable as a record, without the form.
-    page = client.get(reverse("district_review", args=[application.pk]), **EN).content.decode()
+    page = client.get(reverse("review:district_review", args=[application.pk]), **EN).content.decode()
     assert 'id="review-closed"' in page and 'id="opinion-form"' not in page
 
 
@@ -197,7 +197,7 @@ def test_intermediate_title_does_not_count(client, seeded):
     client.force_login(reviewer)
     peer(application, reviewer, "senior")
     peer(application, reviewer, "associate")
-    response = client.post(reverse("peer_opinion_add", args=[application.pk]), {
+    response = client.post(reverse("review:peer_opinion_add", args=[application.pk]), {
         "expert_name": "钱工", "title": "工程师", "title_level": "intermediate", "discipline": "材料工程",
         "opinion": "同意。", "date": timezone.localdate().isoformat()}, follow=True, **EN)
     page = response.content.decode()
@@ -211,7 +211,7 @@ def test_peer_opinion_form_errors_are_shown(client, seeded):
     application, _user = weihai()
     client.force_login(district_reviewer(application))
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-    response = client.post(reverse("peer_opinion_add", args=[application.pk]), {
+    response = client.post(reverse("review:peer_opinion_add", args=[application.pk]), {
         "expert_name": "", "title": "教授", "title_level": "senior", "discipline": "x", "opinion": "y",
         "date": tomorrow}, **EN)
     assert response.status_code == 200
@@ -229,7 +229,7 @@ def test_peer_opinions_only_during_the_district_review(client, seeded):
     decide(client, application, "recommend")
     application.refresh_from_db()
     assert application.state == "formal_review"
-    response = client.post(reverse("peer_opinion_add", args=[application.pk]), {
+    response = client.post(reverse("review:peer_opinion_add", args=[application.pk]), {
         "expert_name": "迟到", "title": "教授", "title_level": "senior", "discipline": "x", "opinion": "y",
         "date": timezone.localdate().isoformat()}, follow=True, **EN)
     assert "Only the district office can add peer opinions during its review" in response.content.decode()
@@ -241,8 +241,8 @@ def test_a_mistaken_peer_opinion_is_withdrawn_on_record_and_stops_counting(clien
     reviewer = district_reviewer(application)
     first, _second, _third = (peer(application, reviewer, level) for level in ("senior", "senior", "associate"))
     client.force_login(reviewer)
-    url = reverse("peer_opinion_withdraw", args=[application.pk, first.pk])
-    page = client.get(reverse("district_review", args=[application.pk]), **EN).content.decode()
+    url = reverse("review:peer_opinion_withdraw", args=[application.pk, first.pk])
+    page = client.get(reverse("review:district_review", args=[application.pk]), **EN).content.decode()
     assert url in page and "3 of 3 qualifying opinions" in page
 
     # A reason is required; GET does nothing.
@@ -269,7 +269,7 @@ def test_a_mistaken_peer_opinion_is_withdrawn_on_record_and_stops_counting(clien
     application.refresh_from_db()
     assert application.state == "formal_review"
     # After the district stage nobody withdraws anything.
-    second_url = reverse("peer_opinion_withdraw", args=[application.pk, _second.pk])
+    second_url = reverse("review:peer_opinion_withdraw", args=[application.pk, _second.pk])
     page = client.post(second_url, {"reason": "晚了"}, follow=True, **EN).content.decode()
     assert "Only the district office can withdraw peer opinions during its review" in page
     _second.refresh_from_db()
@@ -280,7 +280,7 @@ def test_only_the_applications_district_reviewer_withdraws_a_peer_opinion(client
     application, user = weihai()
     reviewer = district_reviewer(application)
     opinion = peer(application, reviewer, "senior")
-    url = reverse("peer_opinion_withdraw", args=[application.pk, opinion.pk])
+    url = reverse("review:peer_opinion_withdraw", args=[application.pk, opinion.pk])
     other_district = District.objects.exclude(pk=application.district_id).filter(
         authority=application.programme.authority).first()
     for intruder in (user, staff_of(application),
@@ -336,8 +336,8 @@ def test_not_recommend_ends_the_route(client, seeded):
     page = decide(client, application, "recommend").content.decode()
     assert "cannot be done" in page
     client.force_login(applicant)
-    client.post(reverse("application_withdraw", args=[application.pk]), {"reason": "x", "confirm": "on"})
-    client.post(reverse("application_submit", args=[application.pk]), {"confirm": "1"})
+    client.post(reverse("review:application_withdraw", args=[application.pk]), {"reason": "x", "confirm": "on"})
+    client.post(reverse("applications:application_submit", args=[application.pk]), {"confirm": "1"})
     application.refresh_from_db()
     assert application.state == "not_recommended"
     assert TransitionLog.objects.filter(application=application).count() == 2
@@ -350,7 +350,7 @@ def test_suzhou_county_route_needs_the_recommendation_letter(client, seeded):
     assert application.state == "district_review"
     reviewer = district_reviewer(application)
     client.force_login(reviewer)
-    page = client.get(reverse("district_review", args=[application.pk]), **EN).content.decode()
+    page = client.get(reverse("review:district_review", args=[application.pk]), **EN).content.decode()
     assert 'name="letter"' in page and "qualifying opinions" not in page
 
     page = decide(client, application, "recommend").content.decode()
@@ -369,7 +369,7 @@ def test_suzhou_county_route_needs_the_recommendation_letter(client, seeded):
     assert (log.actor, log.source, log.target, log.ip) == (reviewer, "district_review", "decision", "127.0.0.1")
 
     # The letter: to the applicant unit, the district office and the programme staff; 404 for others.
-    url = reverse("district_letter", args=[application.pk, opinion.pk])
+    url = reverse("review:district_letter", args=[application.pk, opinion.pk])
     other_district = District.objects.get(authority=application.programme.authority, division__code="320507")
     for user, expected in [
         (applicant, 200), (reviewer, 200), (staff_of(application), 200),
@@ -386,7 +386,7 @@ def test_suzhou_county_route_needs_the_recommendation_letter(client, seeded):
             assert "private" in response["Cache-Control"]
             assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(applicant)
-    assert client.get(reverse("district_letter", args=[application.pk, opinion.pk + 1000])).status_code == 404
+    assert client.get(reverse("review:district_letter", args=[application.pk, opinion.pk + 1000])).status_code == 404
 
 
 def test_suzhou_letter_must_be_a_pdf(client, seeded):

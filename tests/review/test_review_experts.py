@@ -47,11 +47,11 @@ def staff_of(app):
 
 
 def organise_url(app):
-    return reverse("expert_organise", args=[app.pk])
+    return reverse("review:expert_organise", args=[app.pk])
 
 
 def assignment_url(assignment):
-    return reverse("assignment_detail", args=[assignment.pk])
+    return reverse("review:assignment_detail", args=[assignment.pk])
 
 
 def set_aggregate(code, method):
@@ -185,17 +185,17 @@ def test_an_invited_expert_does_not_see_the_materials(client, drawn):
     page = client.get(assignment_url(assignment)).content.decode()
     assert app.name in page and app.programme.title in page and app.field in page
     assert member.name not in page and app.goals not in page and attachment.original_name not in page
-    assert client.get(reverse("application_detail", args=[app.pk])).status_code == 404
-    assert client.get(reverse("attachment_download", args=[app.pk, attachment.pk])).status_code == 404
+    assert client.get(reverse("review:application_detail", args=[app.pk])).status_code == 404
+    assert client.get(reverse("applications:attachment_download", args=[app.pk, attachment.pk])).status_code == 404
 
     client.post(assignment_url(assignment), {"action": "accept", "no_conflict": "on"})
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ACCEPTED and assignment.no_conflict_declared_at
     page = client.get(assignment_url(assignment)).content.decode()
     assert member.name in page and "score-form" in page
-    assert reverse("attachment_download", args=[app.pk, attachment.pk]) in page
-    assert client.get(reverse("application_detail", args=[app.pk])).status_code == 200
-    download = client.get(reverse("attachment_download", args=[app.pk, attachment.pk]))
+    assert reverse("applications:attachment_download", args=[app.pk, attachment.pk]) in page
+    assert client.get(reverse("review:application_detail", args=[app.pk])).status_code == 200
+    download = client.get(reverse("applications:attachment_download", args=[app.pk, attachment.pk]))
     assert download.status_code == 200
 
 
@@ -224,7 +224,7 @@ def test_declining_with_a_reason(client, drawn):
     assert assignment.status == Assignment.Status.DECLINED and assignment.declined_reason == "出差在外"
     page = client.get(assignment_url(assignment)).content.decode()
     assert "score-form" not in page and app.members.first().name not in page
-    assert client.get(reverse("application_detail", args=[app.pk])).status_code == 404
+    assert client.get(reverse("review:application_detail", args=[app.pk])).status_code == 404
     # the answer is final
     response = client.post(assignment_url(assignment), {"action": "accept", "no_conflict": "on"}, follow=True)
     assert "You have already answered this invitation." in response.content.decode()
@@ -242,22 +242,22 @@ def test_my_assignments_lists_invitations_with_deadlines(client, drawn):
     app, _experts = drawn
     assignment = app.assignments.select_related("expert__user").first()
     client.force_login(assignment.expert.user)
-    page = client.get(reverse("expert_assignments")).content.decode()
+    page = client.get(reverse("review:expert_assignments")).content.decode()
     assert app.name in page and assignment.deadline.isoformat() in page and assignment_url(assignment) in page
     other = app.assignments.exclude(pk=assignment.pk).first()
     assert assignment_url(other) not in page
     # The days the invitation has waited, counted from the draw.
     ExpertDraw.objects.filter(pk=assignment.draw_id).update(at=timezone.now() - datetime.timedelta(days=6))
-    page = client.get(reverse("expert_assignments")).content.decode()
+    page = client.get(reverse("review:expert_assignments")).content.decode()
     assert 'data-days-waited="6"' in page
 
 
 def test_my_assignments_without_an_expert_profile(client, seeded):
     client.force_login(UserFactory(role=Role.EXPERT, unit=None))
-    response = client.get(reverse("expert_assignments"))
+    response = client.get(reverse("review:expert_assignments"))
     assert response.status_code == 200 and "not linked to an entry of the expert pool" in response.content.decode()
     client.force_login(UserFactory())  # an applicant
-    assert client.get(reverse("expert_assignments")).status_code == 404
+    assert client.get(reverse("review:expert_assignments")).status_code == 404
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -421,7 +421,7 @@ def test_site_visit_recorded_and_its_attachment_for_staff_only(client, drawn):
     visit = SiteVisit.objects.get(application=app)
     assert visit.attachment_name == "现场考察记录.pdf" and visit.by == staff
     body = client.get(organise_url(app)).content.decode()
-    url = reverse("visit_attachment", args=[app.pk, visit.pk])
+    url = reverse("review:visit_attachment", args=[app.pk, visit.pk])
     assert "海淀区中关村大街1号" in body and url in body
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
@@ -527,14 +527,14 @@ def test_the_applicant_never_sees_an_experts_name(client, seeded):
     names = list(app.assignments.values_list("expert__name", flat=True))
     assert len(names) == 3
     client.force_login(app.created_by)
-    page = client.get(reverse("application_detail", args=[app.pk]))
+    page = client.get(reverse("review:application_detail", args=[app.pk]))
     assert page.status_code == 200
     body = page.content.decode()
     for name in names:
         assert name not in body
     assert client.get(organise_url(app)).status_code == 404
     assert client.get(assignment_url(app.assignments.first())).status_code == 404
-    assert client.get(reverse("expert_assignments")).status_code == 404
+    assert client.get(reverse("review:expert_assignments")).status_code == 404
 
 
 def test_only_staff_of_the_programmes_authority_organise_experts(client, pending):
@@ -596,7 +596,7 @@ def test_expert_pages_queries_are_fixed(client, seeded, django_assert_max_num_qu
     with django_assert_max_num_queries(30):
         assert client.get(assignment_url(assignment)).status_code == 200
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("expert_assignments")).status_code == 200
+        assert client.get(reverse("review:expert_assignments")).status_code == 200
 
 
 # --- the Zhongguancun sheet -----------------------------------------------------------------------

@@ -57,7 +57,7 @@ def entry_of(app):
 
 
 def object_url(entry):
-    return reverse("objection_form", args=[entry.batch_id, entry.pk])
+    return reverse("review:objection_form", args=[entry.batch_id, entry.pk])
 
 
 PERSON = {"kind": "person", "person_name": "王异议", "phone": "13912345678", "content": "牵头单位研发投入数据不实。"}
@@ -148,8 +148,8 @@ def test_accepted_objections_and_the_objectors_identity_stays_private(client, se
     assert by_unit.letter and len(by_unit.letter_sha256) == 64
 
     secrets = ["王异议", "13912345678", unit["unit_name"], unit["unit_credit_code"], "赵联系", "0512-66668888"]
-    public_pages = [reverse("publicity_list"), reverse("publicity_detail", args=[entry.batch_id]), url,
-                    f"{url}?received=1", reverse("directory")]
+    public_pages = [reverse("review:publicity_list"), reverse("review:publicity_detail", args=[entry.batch_id]), url,
+                    f"{url}?received=1", reverse("review:directory")]
     for page_url in public_pages:
         response = client.get(page_url)
         assert response.status_code == 200, page_url
@@ -157,34 +157,34 @@ def test_accepted_objections_and_the_objectors_identity_stays_private(client, se
         for secret in secrets:
             assert secret not in page, (page_url, secret)
     # The public list shows the consortium and the period.
-    detail = client.get(reverse("publicity_detail", args=[entry.batch_id])).content.decode()
+    detail = client.get(reverse("review:publicity_detail", args=[entry.batch_id])).content.decode()
     assert app.name in detail and app.unit.name in detail
     assert entry.batch.ends_on.isoformat() in detail and 'id="how-to-object"' in detail
-    listing = client.get(reverse("publicity_list")).content.decode()
+    listing = client.get(reverse("review:publicity_list")).content.decode()
     assert entry.batch.title in listing
 
     # Staff of the programme's authority see who objected, and download the letter.
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
-    page = client.get(reverse("publicity_batch", args=[entry.batch_id])).content.decode()
+    page = client.get(reverse("review:publicity_batch", args=[entry.batch_id])).content.decode()
     for secret in secrets:
         assert secret in page
-    letter = client.get(reverse("objection_letter", args=[by_unit.pk]))
+    letter = client.get(reverse("review:objection_letter", args=[by_unit.pk]))
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
     assert b"".join(letter.streaming_content).startswith(b"%PDF")
-    assert reverse("objection_letter", args=[by_unit.pk]) in page
+    assert reverse("review:objection_letter", args=[by_unit.pk]) in page
 
     # Nobody else does.
     client.logout()
-    assert client.get(reverse("objection_letter", args=[by_unit.pk])).status_code == 302  # to the login
+    assert client.get(reverse("review:objection_letter", args=[by_unit.pk])).status_code == 302  # to the login
     other_staff = staff_user(make_application("suzhou-2026", state=State.DRAFT).programme.authority, new=True)
     client.force_login(other_staff)
-    assert client.get(reverse("objection_letter", args=[by_unit.pk])).status_code == 404
-    assert client.get(reverse("publicity_batch", args=[entry.batch_id])).status_code == 404
-    assert client.get(reverse("objection_finding", args=[by_unit.pk])).status_code == 404
+    assert client.get(reverse("review:objection_letter", args=[by_unit.pk])).status_code == 404
+    assert client.get(reverse("review:publicity_batch", args=[entry.batch_id])).status_code == 404
+    assert client.get(reverse("review:objection_finding", args=[by_unit.pk])).status_code == 404
     client.force_login(app.created_by)
-    assert client.get(reverse("publicity_batch", args=[entry.batch_id])).status_code == 403
-    assert client.get(reverse("objection_letter", args=[by_unit.pk])).status_code == 403
+    assert client.get(reverse("review:publicity_batch", args=[entry.batch_id])).status_code == 403
+    assert client.get(reverse("review:objection_letter", args=[by_unit.pk])).status_code == 403
 
 
 # --- findings --------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_an_upheld_objection_returns_or_refuses_the_application(client, seeded, 
     entry = entry_of(app)
     objection = services.submit_objection(entry, "person", "数据不实。", "王异议", "13912345678")
     client.force_login(staff_user(app.programme.authority))
-    url = reverse("objection_finding", args=[objection.pk])
+    url = reverse("review:objection_finding", args=[objection.pk])
     assert "Record the finding" in client.get(url).content.decode()
 
     # The confirmation is required.
@@ -214,7 +214,7 @@ def test_an_upheld_objection_returns_or_refuses_the_application(client, seeded, 
     log = TransitionLog.objects.filter(application=app).last()
     assert log.source == State.PUBLICITY and log.target == state and "异议属实" in log.reason
     # It leaves the public list; a second finding is refused.
-    detail = client.get(reverse("publicity_detail", args=[entry.batch_id])).content.decode()
+    detail = client.get(reverse("review:publicity_detail", args=[entry.batch_id])).content.decode()
     assert app.name not in detail
     response = client.post(url, {"finding": "dismissed", "text": "x", "confirm": "on"}, follow=True)
     assert "This objection already has a finding." in response.content.decode()
@@ -232,29 +232,29 @@ def test_a_dismissed_objection_lets_the_application_be_filed_after_the_period(cl
     client.force_login(staff)
 
     # Pending objection: not ready, with the reason; filing it anyway is refused.
-    page = client.get(reverse("filing")).content.decode()
+    page = client.get(reverse("review:filing")).content.decode()
     assert "1 objection(s) still wait for a finding." in page
     assert f'name="ids" value="{app.pk}"' not in page
-    response = client.post(reverse("filing"), {"ids": [app.pk], "confirm": "1"}, follow=True)
+    response = client.post(reverse("review:filing"), {"ids": [app.pk], "confirm": "1"}, follow=True)
     assert "Nothing was filed" in response.content.decode()
     app.refresh_from_db()
     assert app.state == State.PUBLICITY and app.certificate_number is None
     entry.batch.refresh_from_db()
     assert entry.batch.filed_at is None
 
-    response = client.post(reverse("objection_finding", args=[objection.pk]),
+    response = client.post(reverse("review:objection_finding", args=[objection.pk]),
                            {"finding": "dismissed", "text": "经核实，异议不成立。", "confirm": "on"})
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.state == State.PUBLICITY
 
-    page = client.get(reverse("filing")).content.decode()
+    page = client.get(reverse("review:filing")).content.decode()
     assert f'name="ids" value="{app.pk}"' in page
     # The confirmation is required.
-    client.post(reverse("filing"), {"ids": [app.pk]})
+    client.post(reverse("review:filing"), {"ids": [app.pk]})
     app.refresh_from_db()
     assert app.state == State.PUBLICITY
-    response = client.post(reverse("filing"), {"ids": [app.pk], "confirm": "1"})
+    response = client.post(reverse("review:filing"), {"ids": [app.pk], "confirm": "1"})
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.state == State.FILED and app.filed_on == TODAY()
@@ -264,7 +264,7 @@ def test_a_dismissed_objection_lets_the_application_be_filed_after_the_period(cl
     # Its batch has nothing left in publicity: it is closed, and the staff page says when.
     entry.batch.refresh_from_db()
     assert entry.batch.filed_at is not None
-    assert 'id="batch-filed-at"' in client.get(reverse("publicity_batch", args=[entry.batch_id])).content.decode()
+    assert 'id="batch-filed-at"' in client.get(reverse("review:publicity_batch", args=[entry.batch_id])).content.decode()
 
 
 def test_filing_is_refused_while_the_period_runs(client, seeded):
@@ -273,9 +273,9 @@ def test_filing_is_refused_while_the_period_runs(client, seeded):
     with pytest.raises(ActionRefused, match="has not ended"):
         services.file_applications([app.pk], staff)
     client.force_login(staff)
-    page = client.get(reverse("filing")).content.decode()
+    page = client.get(reverse("review:filing")).content.decode()
     assert f"The publicity period ends on {entry_of(app).batch.ends_on.isoformat()}." in page
-    response = client.post(reverse("filing"), {"ids": [app.pk], "confirm": "1"}, follow=True)
+    response = client.post(reverse("review:filing"), {"ids": [app.pk], "confirm": "1"}, follow=True)
     assert "Nothing was filed" in response.content.decode()
     app.refresh_from_db()
     assert app.state == State.PUBLICITY and app.certificate_number is None
@@ -287,15 +287,15 @@ def test_filing_where_the_route_has_no_publicity_and_all_or_nothing(client, seed
     waiting = in_publicity(0)  # Weihai: another authority, invisible here
     staff = staff_user(ready[0].programme.authority)
     client.force_login(staff)
-    page = client.get(reverse("filing")).content.decode()
+    page = client.get(reverse("review:filing")).content.decode()
     for app in ready:
         assert f'name="ids" value="{app.pk}"' in page
     assert waiting.name not in page
     # An id of another authority spoils the batch: nothing is filed.
-    response = client.post(reverse("filing"), {"ids": [ready[0].pk, waiting.pk], "confirm": "1"}, follow=True)
+    response = client.post(reverse("review:filing"), {"ids": [ready[0].pk, waiting.pk], "confirm": "1"}, follow=True)
     assert "Nothing was filed" in response.content.decode()
     assert not Application.objects.filter(state=State.FILED).exists()
-    response = client.post(reverse("filing"), {"ids": [app.pk for app in ready], "confirm": "1"})
+    response = client.post(reverse("review:filing"), {"ids": [app.pk for app in ready], "confirm": "1"})
     numbers = sorted(Application.objects.filter(state=State.FILED).values_list("certificate_number", flat=True))
     year = TODAY().year
     assert numbers == [f"SZCXLHT{year}0001", f"SZCXLHT{year}0002"]
@@ -307,7 +307,7 @@ def test_opening_publicity_shows_the_end_date_before_confirming(client, seeded):
     apps = [make_application("weihai-2026", state=State.APPROVED) for _i in range(2)]
     staff = staff_user(apps[0].programme.authority)
     client.force_login(staff)
-    url = reverse("publicity_manage")
+    url = reverse("review:publicity_manage")
     page = client.get(url).content.decode()
     for app in apps:
         assert f'name="ids" value="{app.pk}"' in page
@@ -344,7 +344,7 @@ def test_the_directory_lists_filed_consortia_and_searches_chinese_substrings(cli
                               name="苏州第三代半导体创新联合体")
     other = quick_application("suzhou-2026", "filed", lead_selected_by="city", name="苏州生物医药创新联合体")
     pending = quick_application("suzhou-2026", "approved", lead_selected_by="city", name="苏州未备案创新联合体")
-    url = reverse("directory")
+    url = reverse("review:directory")
     page = client.get(url).content.decode()  # no login
     assert filed.name in page and filed.certificate_number in page and lead.name in page
     assert filed.filed_on.isoformat() in page and filed.programme.title in page
@@ -368,7 +368,7 @@ def test_a_decision_batch_approves_several_at_once(client, seeded):
     apps = [make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city") for _i in range(3)]
     staff = staff_user(apps[0].programme.authority)
     client.force_login(staff)
-    url = reverse("decision_batch")
+    url = reverse("review:decision_batch")
     page = client.get(url).content.decode()
     for app in apps:
         assert f'name="ids" value="{app.pk}"' in page
@@ -406,7 +406,7 @@ def test_zgc_decisions_require_the_meeting_record(client, seeded):
     apps = [make_application("zgc-2026", state=State.DECISION) for _i in range(2)]
     staff = staff_user(apps[0].programme.authority)
     client.force_login(staff)
-    single = reverse("decision", args=[apps[0].pk])
+    single = reverse("review:decision", args=[apps[0].pk])
     page = client.get(single).content.decode()
     assert "主任办公会" in page and 'name="meeting_minutes"' in page
 
@@ -425,7 +425,7 @@ def test_zgc_decisions_require_the_meeting_record(client, seeded):
     # The page of a decided application has no form any more.
     assert 'id="not-awaiting"' in client.get(single).content.decode()
 
-    batch = reverse("decision_batch")
+    batch = reverse("review:decision_batch")
     page = client.post(batch, {"programme": apps[1].programme_id, "ids": [apps[1].pk], "outcome": "approve",
                                "confirm": "on"}).content.decode()
     assert "the meeting record (date, body and minutes) is required" in page
@@ -439,12 +439,12 @@ def test_zgc_decisions_require_the_meeting_record(client, seeded):
 
 def test_a_single_refusal_needs_a_reason_and_only_staff_decide(client, seeded):
     app = make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
-    url = reverse("decision", args=[app.pk])
+    url = reverse("review:decision", args=[app.pk])
     client.force_login(app.created_by)
     assert client.get(url).status_code == 403
     client.force_login(district_user(app.district))
     assert client.get(url).status_code == 403
-    assert client.get(reverse("decision_batch")).status_code == 403
+    assert client.get(reverse("review:decision_batch")).status_code == 403
     other = staff_user(make_application("weihai-2026", state=State.DRAFT).programme.authority, new=True)
     client.force_login(other)
     assert client.get(url).status_code == 404
@@ -474,8 +474,8 @@ def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_m
     services.submit_objection(entry, "person", "x", "王异议", "13912345678", today=entry.batch.starts_on)
     suzhou = [make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")]
     staff = staff_user(first.programme.authority)
-    pages = [reverse("publicity_list"), reverse("publicity_detail", args=[entry.batch_id]), reverse("directory")]
-    staff_pages = [reverse("publicity_manage"), reverse("publicity_batch", args=[entry.batch_id]), reverse("filing")]
+    pages = [reverse("review:publicity_list"), reverse("review:publicity_detail", args=[entry.batch_id]), reverse("review:directory")]
+    staff_pages = [reverse("review:publicity_manage"), reverse("review:publicity_batch", args=[entry.batch_id]), reverse("review:filing")]
 
     client.force_login(staff)
     before = {url: _queries(client, url) for url in pages + staff_pages}
@@ -497,10 +497,10 @@ def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_m
     decision_apps = [make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")]
     suzhou_staff = staff_user(decision_apps[0].programme.authority)
     client.force_login(suzhou_staff)
-    one = _queries(client, reverse("decision_batch"))
+    one = _queries(client, reverse("review:decision_batch"))
     decision_apps += [make_application("suzhou-2026", state=State.DECISION, lead_selected_by="city")
                       for _i in range(2)]
-    assert _queries(client, reverse("decision_batch")) == one <= 20
+    assert _queries(client, reverse("review:decision_batch")) == one <= 20
 
 
 def test_a_batch_is_closed_only_when_none_of_its_applications_is_left_in_publicity(seeded):
@@ -528,8 +528,8 @@ def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(clien
                            publicity_start=TODAY() - datetime.timedelta(days=30))
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
-    page = client.get(reverse("filing")).content.decode()
-    upload_url = reverse("filing_agreement", args=[app.pk])
+    page = client.get(reverse("review:filing")).content.decode()
+    upload_url = reverse("review:filing_agreement", args=[app.pk])
     assert "The signed agreement with targets has not been uploaded." in page and upload_url in page
     assert f'name="ids" value="{app.pk}"' not in page
 
@@ -546,16 +546,16 @@ def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(clien
 
     response = client.post(upload_url, {"file": pdf_upload("协议.pdf"), "signed_on": TODAY().isoformat(),
                                         "note": "管委会与牵头单位签署"})
-    assert response.status_code == 302 and response.url == reverse("filing")
+    assert response.status_code == 302 and response.url == reverse("review:filing")
     agreement = app.filing_agreements.get()
     assert agreement.name == "协议.pdf" and len(agreement.sha256) == 64
     # A replacement keeps the earlier version.
     client.post(upload_url, {"file": pdf_upload("协议-盖章版.pdf"), "signed_on": TODAY().isoformat()})
     assert app.filing_agreements.count() == 2 and app.filing_agreements.first().name == "协议-盖章版.pdf"
 
-    page = client.get(reverse("filing")).content.decode()
+    page = client.get(reverse("review:filing")).content.decode()
     assert f'name="ids" value="{app.pk}"' in page
-    assert client.post(reverse("filing"), {"ids": [app.pk], "confirm": "1"}).status_code == 302
+    assert client.post(reverse("review:filing"), {"ids": [app.pk], "confirm": "1"}).status_code == 302
     app.refresh_from_db()
     assert app.state == State.FILED
     # After filing the page still shows the agreements but takes no new upload.
@@ -565,9 +565,9 @@ def test_zgc_filing_waits_for_the_agreement_with_targets_uploaded_by_staff(clien
 def test_the_agreement_is_served_to_the_applicant_and_the_staff_only(client, seeded):
     app = make_application("zgc-2026", state=State.FILED)
     agreement = app.filing_agreements.get()
-    url = reverse("filing_agreement_download", args=[app.pk, agreement.pk])
+    url = reverse("review:filing_agreement_download", args=[app.pk, agreement.pk])
     client.force_login(app.created_by)
-    assert url in client.get(reverse("application_detail", args=[app.pk])).content.decode()
+    assert url in client.get(reverse("review:application_detail", args=[app.pk])).content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -578,11 +578,11 @@ def test_the_agreement_is_served_to_the_applicant_and_the_staff_only(client, see
                  staff_user(Programme.objects.get(code="weihai-2026").authority)):
         client.force_login(user)
         assert client.get(url).status_code == 404, user
-        assert client.get(reverse("filing_agreement", args=[app.pk])).status_code in (403, 404), user
+        assert client.get(reverse("review:filing_agreement", args=[app.pk])).status_code in (403, 404), user
     # A programme whose filing needs no agreement has no agreement page.
     weihai = make_application("weihai-2026", state=State.APPROVED)
     client.force_login(staff_user(weihai.programme.authority))
-    assert client.get(reverse("filing_agreement", args=[weihai.pk])).status_code == 404
+    assert client.get(reverse("review:filing_agreement", args=[weihai.pk])).status_code == 404
     with pytest.raises(ActionRefused, match="needs no agreement"):
         services.store_filing_agreement(weihai.pk, staff_user(weihai.programme.authority), pdf_upload(), TODAY())
 
@@ -592,10 +592,10 @@ def test_the_applicant_sees_the_certificate_number_and_its_verification_link(cli
 
     app = make_application("suzhou-2026", state=State.FILED, lead_selected_by="city")
     client.force_login(app.created_by)
-    page = client.get(reverse("application_detail", args=[app.pk])).content.decode()
-    verify = reverse("verify_certificate", args=[app.certificate_number, verification_code(app.certificate_number)])
+    page = client.get(reverse("review:application_detail", args=[app.pk])).content.decode()
+    verify = reverse("review:verify_certificate", args=[app.certificate_number, verification_code(app.certificate_number)])
     assert 'id="filed-banner"' in page and app.certificate_number in page and verify in page
     assert client.get(verify).status_code == 200
     draft = make_application("suzhou-2026", state=State.DRAFT, lead_selected_by="city")
     client.force_login(draft.created_by)
-    assert 'id="filed-banner"' not in client.get(reverse("application_detail", args=[draft.pk])).content.decode()
+    assert 'id="filed-banner"' not in client.get(reverse("review:application_detail", args=[draft.pk])).content.decode()

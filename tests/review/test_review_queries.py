@@ -67,7 +67,7 @@ def staff(weihai):
 # --- access ---------------------------------------------------------------------------------------
 
 def test_anonymous_is_sent_to_login(client, seeded):
-    for url in (reverse("staff_list"), reverse("staff_export")):
+    for url in (reverse("review:staff_list"), reverse("review:staff_export")):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response["Location"]
 
@@ -76,8 +76,8 @@ def test_anonymous_is_sent_to_login(client, seeded):
 def test_applicants_and_experts_may_not_see_the_list(client, weihai, role):
     user = weihai.created_by if role == "applicant" else expert_user()
     client.force_login(user)
-    assert client.get(reverse("staff_list")).status_code == 403
-    assert client.get(reverse("staff_export")).status_code == 403
+    assert client.get(reverse("review:staff_list")).status_code == 403
+    assert client.get(reverse("review:staff_export")).status_code == 403
 
 
 def test_each_role_sees_its_own_scope(client, weihai, staff):
@@ -86,24 +86,24 @@ def test_each_role_sees_its_own_scope(client, weihai, staff):
     zgc = quick_application("zgc-2026", "awaiting_decision")
     make_application("weihai-2026")  # a draft: on nobody's list
     client.force_login(staff)
-    assert sorted(listed(client.get(reverse("staff_list")))) == sorted([weihai.pk, other_district.pk])
+    assert sorted(listed(client.get(reverse("review:staff_list")))) == sorted([weihai.pk, other_district.pk])
     client.force_login(district_user(weihai.district))
-    assert listed(client.get(reverse("staff_list"))) == [weihai.pk]
+    assert listed(client.get(reverse("review:staff_list"))) == [weihai.pk]
     client.force_login(district_user(other_district.district))
-    assert listed(client.get(reverse("staff_list"))) == [other_district.pk]
+    assert listed(client.get(reverse("review:staff_list"))) == [other_district.pk]
     client.force_login(staff_user(zgc.programme.authority))
-    assert listed(client.get(reverse("staff_list"))) == [zgc.pk]
+    assert listed(client.get(reverse("review:staff_list"))) == [zgc.pk]
     client.force_login(admin_user())
-    assert sorted(listed(client.get(reverse("staff_list")))) == sorted([weihai.pk, other_district.pk, zgc.pk])
+    assert sorted(listed(client.get(reverse("review:staff_list")))) == sorted([weihai.pk, other_district.pk, zgc.pk])
 
 
 def test_filter_choices_are_scoped(client, weihai, staff):
     client.force_login(staff)
-    form = client.get(reverse("staff_list")).context["filter"].form
+    form = client.get(reverse("review:staff_list")).context["filter"].form
     assert [p.code for p in form.fields["programme"].queryset] == ["weihai-2026"]
     assert {d.authority_id for d in form.fields["district"].queryset} == {weihai.programme.authority_id}
     client.force_login(district_user(weihai.district))
-    form = client.get(reverse("staff_list")).context["filter"].form
+    form = client.get(reverse("review:staff_list")).context["filter"].form
     assert list(form.fields["district"].queryset) == [weihai.district]
 
 
@@ -120,8 +120,8 @@ def test_search_by_name_unit_or_credit_code(client, weihai, staff, q):
         weihai.unit.save()
         q = "蓝海测试"
     client.force_login(staff)
-    assert listed(client.get(reverse("staff_list"), {"q": q})) == [weihai.pk]
-    assert other.pk in listed(client.get(reverse("staff_list"), {"q": "智能装备"}))
+    assert listed(client.get(reverse("review:staff_list"), {"q": q})) == [weihai.pk]
+    assert other.pk in listed(client.get(reverse("review:staff_list"), {"q": "智能装备"}))
 
 
 def test_filters(client, weihai, staff):
@@ -132,7 +132,7 @@ def test_filters(client, weihai, staff):
     client.force_login(staff)
 
     def get(**params):
-        return sorted(listed(client.get(reverse("staff_list"), params)))
+        return sorted(listed(client.get(reverse("review:staff_list"), params)))
 
     assert get(state=State.DISTRICT_REVIEW) == [other_district.pk]
     assert get(state=State.FORMAL_REVIEW) == [weihai.pk]
@@ -144,17 +144,17 @@ def test_filters(client, weihai, staff):
     assert get(submitted_from=(today - datetime.timedelta(days=1)).isoformat()) == sorted([weihai.pk,
                                                                                            other_district.pk])
     assert get(submitted_from=today.isoformat(), state=State.FORMAL_REVIEW, q="海洋生物") == [weihai.pk]
-    response = client.get(reverse("staff_list"), {"submitted_from": "not a date"})
+    response = client.get(reverse("review:staff_list"), {"submitted_from": "not a date"})
     assert response.status_code == 200 and listed(response) == []
 
 
 def test_pagination_keeps_the_filters(client, weihai, staff):
     clone(weihai, 30)
     client.force_login(staff)
-    response = client.get(reverse("staff_list"), {"state": State.FORMAL_REVIEW})
+    response = client.get(reverse("review:staff_list"), {"state": State.FORMAL_REVIEW})
     assert len(listed(response)) == 25 and response.context["page"].paginator.count == 31
     assert "state=formal_review&amp;page=2" in response.content.decode()
-    response = client.get(reverse("staff_list"), {"state": State.FORMAL_REVIEW, "page": 2})
+    response = client.get(reverse("review:staff_list"), {"state": State.FORMAL_REVIEW, "page": 2})
     assert len(listed(response)) == 6
 
 
@@ -165,13 +165,13 @@ def test_days_waited_since_the_last_transition(client, weihai, staff):
     TransitionLog.objects.filter(application=newer, transition="submit").update(
         at=timezone.now() - datetime.timedelta(days=50))
     client.force_login(staff)
-    response = client.get(reverse("staff_list"))
+    response = client.get(reverse("review:staff_list"))
     rows = {a.pk: a.days_waited for a in response.context["page"]}
     assert rows == {weihai.pk: 12, newer.pk: 2}
     assert listed(response) == [weihai.pk, newer.pk]  # waiting longest first
-    assert listed(client.get(reverse("staff_list"), {"o": "-waiting"})) == [newer.pk, weihai.pk]
+    assert listed(client.get(reverse("review:staff_list"), {"o": "-waiting"})) == [newer.pk, weihai.pk]
     html = response.content.decode()
-    assert reverse("formal_review", args=[weihai.pk]) in html
+    assert reverse("review:formal_review", args=[weihai.pk]) in html
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_export_matches_the_filter(client, weihai, staff):
     clone(weihai, 3, state=State.EXPERT_PENDING)
     client.force_login(staff)
     params = {"state": State.FORMAL_REVIEW, "q": "海洋"}
-    response = client.get(reverse("staff_export"), params)
+    response = client.get(reverse("review:staff_export"), params)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = response["Content-Disposition"]
@@ -201,21 +201,21 @@ def test_export_matches_the_filter(client, weihai, staff):
     submitted = timezone.localtime(app.submitted_at).replace(tzinfo=None)  # Beijing time in the sheet
     assert abs((rows[1][7] - submitted).total_seconds()) < 1
     # the whole (unfiltered) list: same rows and order as the page
-    rows = rows_of(client.get(reverse("staff_export")))
-    page_names = [a.name for a in client.get(reverse("staff_list")).context["page"]]
+    rows = rows_of(client.get(reverse("review:staff_export")))
+    page_names = [a.name for a in client.get(reverse("review:staff_list")).context["page"]]
     assert [r[0] for r in rows[1:]] == page_names and other.name in page_names and len(rows) == 6
 
 
 def test_export_headers_in_chinese(client, weihai, staff):
     client.force_login(staff)
-    response = client.get(reverse("staff_export"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.get(reverse("review:staff_export"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert len(rows_of(response)) == 2
 
 
 def test_export_of_an_empty_filter_is_a_header_row(client, weihai, staff):
     client.force_login(staff)
-    assert len(rows_of(client.get(reverse("staff_export"), {"q": "不存在的名称"}))) == 1
+    assert len(rows_of(client.get(reverse("review:staff_export"), {"q": "不存在的名称"}))) == 1
 
 
 def test_filterset_and_queryset_agree(rf, weihai, staff):
@@ -237,20 +237,20 @@ def count_queries(client, url, params=None):
 @pytest.mark.parametrize("params", [{}, {"state": State.FORMAL_REVIEW, "q": "创新", "o": "-submitted"}])
 def test_staff_list_queries_do_not_grow_with_rows(client, weihai, staff, params, django_assert_max_num_queries):
     client.force_login(staff)
-    one = count_queries(client, reverse("staff_list"), params)
+    one = count_queries(client, reverse("review:staff_list"), params)
     clone(weihai, 999)
     assert Application.objects.count() == 1000
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("staff_list"), params)
+        response = client.get(reverse("review:staff_list"), params)
     assert len(response.context["page"].object_list) == 25
-    assert count_queries(client, reverse("staff_list"), params) == one
+    assert count_queries(client, reverse("review:staff_list"), params) == one
 
 
 def test_export_queries_do_not_grow_with_rows(client, weihai, staff):
     client.force_login(staff)
-    one = count_queries(client, reverse("staff_export"))
+    one = count_queries(client, reverse("review:staff_export"))
     clone(weihai, 200)
-    assert count_queries(client, reverse("staff_export")) == one <= 20
+    assert count_queries(client, reverse("review:staff_export")) == one <= 20
 
 
 def test_dashboard_queries_do_not_grow_with_rows(weihai, staff, django_assert_max_num_queries):
@@ -268,7 +268,7 @@ def test_formal_review_page_queries_are_bounded(client, seeded, django_assert_ma
     app = make_application("beijing-2026", state=State.FORMAL_REVIEW, members=30)
     client.force_login(staff_user(app.programme.authority))
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("formal_review", args=[app.pk]))
+        response = client.get(reverse("review:formal_review", args=[app.pk]))
     assert response.status_code == 200
 
 
@@ -283,7 +283,7 @@ def test_application_detail_with_ten_scores_and_twenty_log_entries(client, seede
                                      actor_role=Role.STAFF, source=State.EXPERT_REVIEW, target=State.EXPERT_REVIEW,
                                      reason=f"记录{i}")
     assert app.log.count() == 20
-    url = reverse("application_detail", args=[app.pk])
+    url = reverse("review:application_detail", args=[app.pk])
     names = list(app.assignments.values_list("expert__name", flat=True))
     for user in (staff, app.created_by):
         client.force_login(user)
@@ -303,9 +303,9 @@ def test_other_authority_staff_and_district_get_nothing(client, weihai):
     zgc_staff = UserFactory(role=Role.STAFF, unit=None,
                             authority=Programme.objects.get(code="zgc-2026").authority)
     client.force_login(zgc_staff)
-    assert listed(client.get(reverse("staff_list"))) == []
-    assert len(rows_of(client.get(reverse("staff_export")))) == 1
+    assert listed(client.get(reverse("review:staff_list"))) == []
+    assert len(rows_of(client.get(reverse("review:staff_export")))) == 1
     client.force_login(district_user(district_of("weihai-2026", other=True), new=True))
-    assert listed(client.get(reverse("staff_list"))) == []
+    assert listed(client.get(reverse("review:staff_list"))) == []
     client.force_login(applicant_user(unit_in("weihai-2026")))
-    assert client.get(reverse("staff_list")).status_code == 403
+    assert client.get(reverse("review:staff_list")).status_code == 403

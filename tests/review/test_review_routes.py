@@ -106,7 +106,7 @@ def test_weihai_route(seeded, client):
 
     # 形式审查 through its page: ticks are required to pass; the ticked checklist is stored.
     client.force_login(staff)
-    url = reverse("formal_review", args=[app.pk])
+    url = reverse("review:formal_review", args=[app.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert "组建协议" in page.content.decode()
@@ -458,7 +458,7 @@ def formal(seeded):
 
 def test_formal_review_page_shows_checklist_beside_the_application(client, formal):
     client.force_login(staff_user(formal.programme.authority))
-    response = client.get(reverse("formal_review", args=[formal.pk]))
+    response = client.get(reverse("review:formal_review", args=[formal.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert formal.name in html and formal.members.first().name in html  # the application (snapshot)
@@ -470,7 +470,7 @@ def test_formal_review_page_shows_checklist_beside_the_application(client, forma
 
 def test_formal_review_return_needs_a_reason_then_returns(client, formal):
     client.force_login(staff_user(formal.programme.authority))
-    url = reverse("formal_review", args=[formal.pk])
+    url = reverse("review:formal_review", args=[formal.pk])
     response = client.post(url, {"decision": "return", "confirm": "on", "note": ""})
     assert response.status_code == 200 and "reason for the return" in response.content.decode()
     assert reload(formal).state == State.FORMAL_REVIEW
@@ -485,11 +485,11 @@ def test_formal_review_return_needs_a_reason_then_returns(client, formal):
     app_services.submit(app.pk, app.created_by)
     response = client.get(url)
     assert "诚信承诺书未盖章。" in response.content.decode()
-    assert reverse("version_diff", args=[app.pk]) in response.content.decode()
+    assert reverse("review:version_diff", args=[app.pk]) in response.content.decode()
 
 
 def test_formal_review_is_for_staff_of_the_authority_only(client, formal, seeded):
-    url = reverse("formal_review", args=[formal.pk])
+    url = reverse("review:formal_review", args=[formal.pk])
     client.force_login(formal.created_by)
     assert client.get(url).status_code == 403
     client.force_login(district_user(formal.district))
@@ -506,7 +506,7 @@ def test_formal_review_is_for_staff_of_the_authority_only(client, formal, seeded
 def test_formal_review_page_outside_the_stage_redirects_with_a_message(client, seeded):
     app = make_application("beijing-2026", state=State.EXPERT_PENDING)
     client.force_login(staff_user(app.programme.authority))
-    response = client.get(reverse("formal_review", args=[app.pk]), follow=True)
+    response = client.get(reverse("review:formal_review", args=[app.pk]), follow=True)
     assert response.redirect_chain[-1][0] == app.get_absolute_url()
     assert "not awaiting formal review" in response.content.decode()
 
@@ -514,7 +514,7 @@ def test_formal_review_page_outside_the_stage_redirects_with_a_message(client, s
 def test_formal_review_lost_race_is_a_message_not_a_500(client, formal):
     staff = staff_user(formal.programme.authority)
     client.force_login(staff)
-    url = reverse("formal_review", args=[formal.pk])
+    url = reverse("review:formal_review", args=[formal.pk])
     ticks = {f"tick_{i}": "on" for i, item in enumerate(services.formal_checklist(reload(formal)))
              if item["status"] == "manual"}
     client.get(url)
@@ -562,10 +562,10 @@ def test_staff_dashboard_shows_waiting_items_oldest_first_with_links(seeded):
                                                                      approved.pk]
     assert [item["waited"] for item in context["queue"]] == [9, 5, 3, 1]
     links = {item["application"].pk: item["url"] for item in context["queue"]}
-    assert links[formal.pk] == reverse("formal_review", args=[formal.pk])
-    assert links[pending.pk] == reverse("expert_organise", args=[pending.pk])
-    assert links[approved.pk] == reverse("publicity_manage")
-    assert links[publicity.pk] == reverse("publicity_batch", args=[publicity.publicity_entries.get().batch_id])
+    assert links[formal.pk] == reverse("review:formal_review", args=[formal.pk])
+    assert links[pending.pk] == reverse("review:expert_organise", args=[pending.pk])
+    assert links[approved.pk] == reverse("review:publicity_manage")
+    assert links[publicity.pk] == reverse("review:publicity_batch", args=[publicity.publicity_entries.get().batch_id])
     assert district.pk not in links
     counts = {state: n for state, _label, n in context["state_counts"]}
     assert counts == {State.DISTRICT_REVIEW: 1, State.FORMAL_REVIEW: 1, State.EXPERT_PENDING: 1,
@@ -589,12 +589,12 @@ def test_dashboard_links_per_state(seeded):
     district_app = quick_application("jiangsu-2026", "in_district_review")
     links = {item["application"].pk: item["url"]
              for item in dashboard_context(staff_user(decision.programme.authority))["queue"]}
-    assert links == {decision.pk: reverse("decision", args=[decision.pk]),
-                     expert.pk: reverse("expert_organise", args=[expert.pk]),
-                     approved.pk: reverse("filing")}
+    assert links == {decision.pk: reverse("review:decision", args=[decision.pk]),
+                     expert.pk: reverse("review:expert_organise", args=[expert.pk]),
+                     approved.pk: reverse("review:filing")}
     reviewer = dashboard_context(district_user(district_app.district))
     assert [(item["application"].pk, item["url"]) for item in reviewer["queue"]] == [
-        (district_app.pk, reverse("district_review", args=[district_app.pk]))]
+        (district_app.pk, reverse("review:district_review", args=[district_app.pk]))]
     assert reviewer["pending_objections"] is None
 
 
@@ -617,7 +617,7 @@ def test_applicant_and_expert_dashboards(seeded):
     returned = make_application("weihai-2026", state=State.RETURNED)
     context = dashboard_context(returned.created_by)
     assert [(item["application"].pk, item["url"]) for item in context["queue"]] == [
-        (returned.pk, reverse("application_edit", args=[returned.pk]))]
+        (returned.pk, reverse("applications:application_edit", args=[returned.pk]))]
     assert context["pending_objections"] is None
     app = make_application("jiangsu-2026", state=State.EXPERT_REVIEW)
     expert = app.assignments.select_related("expert__user").first().expert.user
@@ -636,7 +636,7 @@ def test_dashboard_templates_render(seeded, client, rf):
     request.user = staff
     html = render_to_string("review/dashboard/reviewer.html", {**dashboard_context(staff), "user": staff},
                             request=request)
-    assert reverse("formal_review", args=[app.pk]) in html and 'id="pending-objections"' in html
+    assert reverse("review:formal_review", args=[app.pk]) in html and 'id="pending-objections"' in html
     assert 'data-state="formal_review"' in html
 
 
@@ -713,5 +713,5 @@ def test_chinese_agreement_names_are_found_across_line_breaks_and_scans_cannot_b
     assert items and {item["status"] for item in items} == {"na"}
     assert all("no text layer" in str(item["detail"]) for item in items)
     client.force_login(staff_user(scanned.programme.authority))
-    page = client.get(reverse("formal_review", args=[scanned.pk])).content.decode()
+    page = client.get(reverse("review:formal_review", args=[scanned.pk])).content.decode()
     assert "cannot check: the PDF has no text layer (scanned)" in page
