@@ -8,6 +8,7 @@ from notices.outbox import add_job
 from .certificates import verification_url
 from .models import Application
 from .selectors import latest_files
+from .stages import StageKey
 
 
 def application_document(kind_name, application, payload=None):
@@ -40,6 +41,6 @@ def certificate_context(job):
     if app.certificate_number:
         url = verification_url(app.certificate_number)
         # 备案证书 by default; a programme whose guideline 立项 says so (苏州: 立项证书).
-        title = (app.programme.stage("filing") or {}).get("certificate_title", "")
+        title = (app.programme.stage(StageKey.FILING) or {}).get("certificate_title", "")
         context.update({"verify_url": url, "qr": qr_data_uri(url), "certificate_title": title})
     return context

@@ -23,6 +23,7 @@ from django_fsm import GET_STATE, FSMField, transition
 from portal.models import Role
 
 from .stages import (
+    StageKey,
     _is_open,
     _no_hard_failures,
     agreement_signed,
@@ -116,7 +117,7 @@ class ApplicationWorkflow(models.Model):
         self.return_reason = reason
 
     # 初审推荐 — district office of the application's district (威海: ≥3 peer opinions; 苏州: 推荐函).
-    @transition(field=state, source=State.DISTRICT_REVIEW, target=GET_STATE(next_state_after("district_review"),
+    @transition(field=state, source=State.DISTRICT_REVIEW, target=GET_STATE(next_state_after(StageKey.DISTRICT_REVIEW),
                 states=AFTER_DISTRICT), conditions=[peer_opinions_sufficient, recommendation_letter_present],
                 permission=is_district_reviewer_of, custom={"label": _("recommend"), "role": Role.DISTRICT})
     def recommend(self, **kwargs):
@@ -128,7 +129,7 @@ class ApplicationWorkflow(models.Model):
         pass
 
     # 形式审查 — programme staff.
-    @transition(field=state, source=State.FORMAL_REVIEW, target=GET_STATE(next_state_after("formal_review"),
+    @transition(field=state, source=State.FORMAL_REVIEW, target=GET_STATE(next_state_after(StageKey.FORMAL_REVIEW),
                 states=AFTER_FORMAL), permission=is_staff_of,
                 custom={"label": _("pass formal review"), "role": Role.STAFF})
     def pass_formal_review(self, **kwargs):
@@ -140,7 +141,7 @@ class ApplicationWorkflow(models.Model):
     def start_expert_review(self, **kwargs):
         pass
 
-    @transition(field=state, source=State.EXPERT_REVIEW, target=GET_STATE(next_state_after("expert_review"),
+    @transition(field=state, source=State.EXPERT_REVIEW, target=GET_STATE(next_state_after(StageKey.EXPERT_REVIEW),
                 states=AFTER_EXPERTS), conditions=[experts_done, visits_recorded], permission=is_staff_of,
                 custom={"label": _("conclude expert evaluation"), "role": Role.STAFF})
     def conclude_expert_review(self, **kwargs):

@@ -26,6 +26,7 @@ Suzhou's city-selected leads skip the county: ``{"lead_selected_by": ["city"]}``
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +41,17 @@ from .states import State
 # --- the route of one application ----------------------------------------------------------------
 
 SKIP_KEYS = {"lead_unit_types", "lead_selected_by"}
-PUBLICITY = "publicity"  # the stage key route_has_publicity looks for
+
+
+class StageKey(models.TextChoices):
+    """The stages a route may have, in their order (``Programme.stages`` names them by these keys)."""
+
+    DISTRICT_REVIEW = "district_review", gettext_lazy("initial review and recommendation")
+    FORMAL_REVIEW = "formal_review", gettext_lazy("formal review")
+    EXPERT_REVIEW = "expert_review", gettext_lazy("expert evaluation")
+    DECISION = "decision", gettext_lazy("decision")
+    PUBLICITY = "publicity", gettext_lazy("publicity")
+    FILING = "filing", gettext_lazy("filing")
 
 
 def stage_applies(application, stage) -> bool:
@@ -96,18 +107,18 @@ def _no_hard_failures(application) -> bool:
 
 
 @condition(lambda app: _("At least %(n)d peer opinions by experts of associate senior title (副高) or above are "
-                         "needed.") % {"n": stage_params(app, "district_review").get("peer_opinions_min", 0)},
+                         "needed.") % {"n": stage_params(app, StageKey.DISTRICT_REVIEW).get("peer_opinions_min", 0)},
            cite="威海 四、2")
 def peer_opinions_sufficient(application) -> bool:
     """威海 四2: ≥ N peer opinions by experts of 副高 or above (when the stage asks for them)."""
-    needed = stage_params(application, "district_review").get("peer_opinions_min", 0)
+    needed = stage_params(application, StageKey.DISTRICT_REVIEW).get("peer_opinions_min", 0)
     return sum(1 for p in application.peer_opinions.all() if p.qualifies) >= needed
 
 
 @condition(gettext_lazy("The recommendation letter (推荐函) must be uploaded."), cite="苏州 四（四）")
 def recommendation_letter_present(application) -> bool:
     """苏州 四（四）: the local government's 推荐函 accompanies a county recommendation."""
-    if not stage_params(application, "district_review").get("recommendation_letter"):
+    if not stage_params(application, StageKey.DISTRICT_REVIEW).get("recommendation_letter"):
         return True
     return application.district_opinions.exclude(letter="").exists()
 
@@ -125,7 +136,7 @@ def experts_done(application) -> bool:
 def visits_recorded(application) -> bool:
     """威海 四、4 and 北京 六、4: the experts' assessment includes a site visit or a defence
     (现场考察（答辩评审）); where the stage has ``visit_required`` one must be on record."""
-    params = stage_params(application, "expert_review")
+    params = stage_params(application, StageKey.EXPERT_REVIEW)
     if not params.get("visit_required"):
         return True
     kinds = [mode for mode in params.get("modes", ["site_visit", "defence"]) if mode != "material"]
@@ -139,12 +150,12 @@ def has_assignments(application) -> bool:
 
 @condition(gettext_lazy("This programme's route has no publicity."))
 def route_has_publicity(application) -> bool:
-    return PUBLICITY in route(application)
+    return StageKey.PUBLICITY in route(application)
 
 
 @condition(gettext_lazy("This application must go through publicity first."))
 def route_skips_publicity(application) -> bool:
-    return PUBLICITY not in route(application)
+    return StageKey.PUBLICITY not in route(application)
 
 
 @condition(gettext_lazy("The publicity period has not ended, or an objection is still pending."))
@@ -159,7 +170,7 @@ def publicity_over_without_pending_objection(application) -> bool:
            cite="中关村 管理办法")
 def agreement_signed(application) -> bool:
     """中关村 管理办法: an admitted platform signs an agreement with its targets before it is filed."""
-    if not stage_params(application, "filing").get("agreement"):
+    if not stage_params(application, StageKey.FILING).get("agreement"):
         return True
     return application.filing_agreements.exists()
 
@@ -175,7 +186,7 @@ def _publicity_not_opened(application, today):
 
 @explains(agreement_signed)
 def _agreement_missing(application, today):
-    if stage_params(application, "filing").get("agreement") and not application.has_agreement:
+    if stage_params(application, StageKey.FILING).get("agreement") and not application.has_agreement:
         return [_("The signed agreement with targets has not been uploaded.")]
     return []
 
@@ -226,7 +237,7 @@ COMMON_PARAMS = {"skip_when": gettext_lazy("skip the stage for some leads"),
                  "label": gettext_lazy("the stage's name in this programme")}
 
 STAGES = {stage.key: stage for stage in (
-    Stage("district_review", gettext_lazy("initial review and recommendation"), Role.DISTRICT, "district office",
+    Stage(StageKey.DISTRICT_REVIEW, StageKey.DISTRICT_REVIEW.label, Role.DISTRICT, "district office",
           State.DISTRICT_REVIEW, (State.DISTRICT_REVIEW,),
           params={"peer_opinions_min": gettext_lazy("peer opinions needed"),
                   "peer_title_min": gettext_lazy("lowest title of a peer"),
@@ -234,11 +245,11 @@ STAGES = {stage.key: stage for stage in (
           conditions=(peer_opinions_sufficient, recommendation_letter_present),
           pages={State.DISTRICT_REVIEW: Page("review:district_review", "pk", gettext_lazy("Initial review"),
                                              gettext_lazy("Initial review"))}),
-    Stage("formal_review", gettext_lazy("formal review"), Role.STAFF, "programme staff",
+    Stage(StageKey.FORMAL_REVIEW, StageKey.FORMAL_REVIEW.label, Role.STAFF, "programme staff",
           State.FORMAL_REVIEW, (State.FORMAL_REVIEW,),
           pages={State.FORMAL_REVIEW: Page("review:formal_review", "pk", gettext_lazy("Formal review"),
                                            gettext_lazy("Formal review"))}),
-    Stage("expert_review", gettext_lazy("expert evaluation"), Role.STAFF, "programme staff + drawn experts",
+    Stage(StageKey.EXPERT_REVIEW, StageKey.EXPERT_REVIEW.label, Role.STAFF, "programme staff + drawn experts",
           State.EXPERT_PENDING, (State.EXPERT_PENDING, State.EXPERT_REVIEW),
           params={"modes": gettext_lazy("forms of assessment"), "experts": gettext_lazy("number of experts"),
                   "aggregate": gettext_lazy("how the experts' totals are combined"),
@@ -248,17 +259,17 @@ STAGES = {stage.key: stage for stage in (
                                             gettext_lazy("Organise the expert evaluation")),
                  State.EXPERT_REVIEW: Page("review:expert_organise", "pk", gettext_lazy("Expert evaluation"),
                                            gettext_lazy("Expert evaluation"))}),
-    Stage("decision", gettext_lazy("decision"), Role.STAFF, "programme staff", State.DECISION, (State.DECISION,),
+    Stage(StageKey.DECISION, StageKey.DECISION.label, Role.STAFF, "programme staff", State.DECISION, (State.DECISION,),
           params={"meeting": gettext_lazy("the body that decides at a meeting")},
           pages={State.DECISION: Page("review:decision", "pk", gettext_lazy("Decide"), gettext_lazy("Decision"))}),
-    Stage("publicity", gettext_lazy("publicity"), Role.STAFF, "programme staff; the public may object",
+    Stage(StageKey.PUBLICITY, StageKey.PUBLICITY.label, Role.STAFF, "programme staff; the public may object",
           State.APPROVED, (State.APPROVED, State.PUBLICITY),
           conditions=(route_has_publicity,),
           pages={State.APPROVED: Page("review:publicity_manage", "", gettext_lazy("Open publicity"),
                                       gettext_lazy("Open publicity")),
                  State.PUBLICITY: Page("review:publicity_batch", "batch", gettext_lazy("Publicity and objections"),
                                        gettext_lazy("Publicity"), fallback="review:publicity_manage")}),
-    Stage("filing", gettext_lazy("filing"), Role.STAFF, "programme staff", State.APPROVED, (State.APPROVED,),
+    Stage(StageKey.FILING, StageKey.FILING.label, Role.STAFF, "programme staff", State.APPROVED, (State.APPROVED,),
           params={"agreement": gettext_lazy("a signed agreement with targets is required"),
                   "certificate_title": gettext_lazy("the certificate's title")},
           conditions=(publicity_over_without_pending_objection, agreement_signed),
@@ -275,7 +286,7 @@ def params_of(key):
 def stage_of(application):
     """The stage an application in a review state is at (None outside the review)."""
     if application.state == State.APPROVED:
-        return STAGES[PUBLICITY if route_has_publicity(application) else "filing"]
+        return STAGES[StageKey.PUBLICITY if route_has_publicity(application) else StageKey.FILING]
     for stage in STAGES.values():
         if application.state in stage.states:
             return stage
@@ -313,5 +324,5 @@ def validate_stages(stages):
         seen.append(stage["key"])
     if seen != sorted(seen, key=STAGE_KEYS.index) or len(set(seen)) != len(seen):
         raise ValidationError({"stages": _("Stages must follow the order: %(order)s") % {"order": " → ".join(STAGE_KEYS)}})
-    if "filing" not in seen:
+    if StageKey.FILING not in seen:
         raise ValidationError({"stages": _("Every route ends with filing.")})

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.services import fire
-from applications.stages import stage_params
+from applications.stages import StageKey, stage_params
 from portal.lifecycle import ActionRefused
 
 from ..models import (
@@ -24,7 +24,7 @@ def decide(application_ids, user, outcome, reason="", meeting=None, ip=None):
         done = []
         for application_id in application_ids:
             def record(app):
-                body = stage_params(app, "decision").get("meeting")
+                body = stage_params(app, StageKey.DECISION).get("meeting")
                 if body and meeting is None:
                     raise ActionRefused(_("This programme decides at a meeting (%(body)s): record the meeting "
                                           "(date, body, minutes).") % {"body": body})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from applications import lifecycle
 from applications.services import fire
-from applications.stages import stage_params
+from applications.stages import StageKey, stage_params
 from applications.states import State
 from applications.uploads import UploadRejected
 from notices import outbox
@@ -180,7 +180,7 @@ def aggregate(application, assignments=None):
     totals = sorted(a.total for a in assignments if a.status == Assignment.Status.SUBMITTED and a.total is not None)
     if not totals:
         return None
-    method = stage_params(application, "expert_review").get("aggregate", "mean")
+    method = stage_params(application, StageKey.EXPERT_REVIEW).get("aggregate", "mean")
     if method == "trimmed_mean" and len(totals) >= 5:
         totals = totals[1:-1]
     return (sum(totals) / len(totals)).quantize(Decimal("0.01"))

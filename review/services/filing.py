@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications import lifecycle
 from applications.services import fire
-from applications.stages import stage_params
+from applications.stages import StageKey, stage_params
 from applications.states import State
 from applications.uploads import UploadRejected
 from notices import outbox
@@ -63,7 +63,7 @@ def store_filing_agreement(application_id, user, upload, signed_on, note=""):
     application = _load(application_id)
     if not lifecycle.is_staff_of(application, user):
         raise ActionRefused(_("You are not allowed to do this for this application."))
-    if not stage_params(application, "filing").get("agreement"):
+    if not stage_params(application, StageKey.FILING).get("agreement"):
         raise ActionRefused(_("This programme's filing needs no agreement."))
     if application.state not in (State.APPROVED, State.PUBLICITY):
         raise ActionRefused(_("The agreement is uploaded after approval and before filing."))

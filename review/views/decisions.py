@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from applications import stages
 from applications.models import Programme
 from applications.scoping import visible_applications
+from applications.stages import StageKey
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
@@ -37,7 +38,7 @@ def decision(request, pk):
         visible_applications(request.user).select_related("programme__authority", "unit", "district")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status=Assignment.Status.SUBMITTED))),
         pk=pk)
-    meeting = stages.stage_params(application, "decision").get("meeting")
+    meeting = stages.stage_params(application, StageKey.DECISION).get("meeting")
     form = DecisionForm(request.POST or None, meeting=meeting)
     if request.method == "POST":
         if form.is_valid():
@@ -75,7 +76,7 @@ def decision_batch(request):
         waiting=Count("applications", filter=Q(applications__state=State.DECISION))).order_by("-opens_on", "pk"))
     with_waiting = [p for p in programmes if p.waiting] or programmes
     programme = authority_programme(request, with_waiting)
-    meeting = (programme.stage("decision") or {}).get("meeting") if programme else None
+    meeting = (programme.stage(StageKey.DECISION) or {}).get("meeting") if programme else None
     form = DecisionForm(request.POST or None, meeting=meeting)
     selected = set()
     if request.method == "POST" and programme is not None:

@@ -20,6 +20,7 @@ from applications.rules import evaluate
 from applications.scoping import visible_applications
 from applications.selectors import attachment_slots
 from applications.services import present, snapshot
+from applications.stages import StageKey
 from applications.states import State
 from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
@@ -40,7 +41,7 @@ def _reviewable(request, pk):
 
 
 def _page(request, application, form=None, peer_form=None, status=200):
-    params = stages.stage_params(application, "district_review")
+    params = stages.stage_params(application, StageKey.DISTRICT_REVIEW)
     with_letter = bool(params.get("recommendation_letter"))
     in_review = application.state == State.DISTRICT_REVIEW
     results = evaluate(application)
@@ -76,7 +77,7 @@ def district_review(request, pk):
     application = _reviewable(request, pk)
     if request.method != "POST":
         return _page(request, application)
-    with_letter = bool(stages.stage_params(application, "district_review").get("recommendation_letter"))
+    with_letter = bool(stages.stage_params(application, StageKey.DISTRICT_REVIEW).get("recommendation_letter"))
     form = DistrictOpinionForm(request.POST, request.FILES, with_letter=with_letter)
     if not form.is_valid():
         messages.error(request, _("The opinion was not sent: please correct the fields marked in red."))

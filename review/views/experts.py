@@ -26,6 +26,7 @@ from applications import lifecycle, stages
 from applications.scoping import visible_applications
 from applications.selectors import attachment_slots
 from applications.services import present, snapshot
+from applications.stages import StageKey
 from applications.states import State
 from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
@@ -93,7 +94,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
                  if by_criterion[c.pk] else None}
                 for c in criteria]
 
-    method = stages.stage_params(application, "expert_review").get("aggregate", "mean")
+    method = stages.stage_params(application, StageKey.EXPERT_REVIEW).get("aggregate", "mean")
     counts = {status: 0 for status in Assignment.Status.values}
     for assignment in assignments:
         counts[assignment.status] += 1
@@ -121,7 +122,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
         "trimmed": method == "trimmed_mean" and len(submitted) >= 5,
         "submitted_count": len(submitted),
         "visits": list(application.site_visits.select_related("by").order_by("date", "id")),
-        "modes": stages.stage_params(application, "expert_review").get("modes", []),
+        "modes": stages.stage_params(application, StageKey.EXPERT_REVIEW).get("modes", []),
     }
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from applications import lifecycle, stages
 from applications.models import Programme
 from applications.scoping import visible_applications
+from applications.stages import StageKey
 from applications.states import State
 from notices.models import Document, Job
 from portal.downloads import private_file
@@ -64,7 +65,7 @@ def _filing_candidates(visible, today):
     ready, waiting = [], []
     for application in candidates:
         # The page offers the upload where the programme asks for an agreement not yet uploaded.
-        application.needs_agreement = (bool(stages.stage_params(application, "filing").get("agreement"))
+        application.needs_agreement = (bool(stages.stage_params(application, StageKey.FILING).get("agreement"))
                                        and not application.has_agreement)
         obstacle = filing_obstacle(application, today)
         if obstacle:
@@ -115,7 +116,7 @@ def filing_agreement(request, pk):
     application = get_object_or_404(visible_applications(request.user).select_related("programme", "unit"), pk=pk)
     if not lifecycle.is_staff_of(application, request.user):
         raise Http404
-    if not stages.stage_params(application, "filing").get("agreement"):
+    if not stages.stage_params(application, StageKey.FILING).get("agreement"):
         raise Http404
     form = AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from applications import stages
 from applications.models import Programme
 from applications.scoping import visible_applications
+from applications.stages import StageKey
 from applications.states import State
 from notices.models import Document
 from portal.downloads import private_file
@@ -27,7 +28,7 @@ from .common import authority_programme, client_ip, posted_ids, require_staff
 
 def _publicity_programmes(user):
     return [p for p in Programme.objects.filter(authority_id=user.authority_id).order_by("-opens_on", "pk")
-            if p.stage("publicity")]
+            if p.stage(StageKey.PUBLICITY)]
 
 
 def _publicity_candidates(user, programme):
