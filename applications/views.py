@@ -15,7 +15,7 @@ from .facts import SCALARS, Facts, MemberFacts, PersonFacts, lead_facts
 from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
 from .rules import evaluate
-from .scoping import visible_applications
+from .selectors import visible_applications
 from .services import ActionRefused, present, store_attachment, submit
 from .stages import STAGES
 from .uploads import UploadRejected

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Programme
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from applications.states import State
 from portal.models import District, Role
 

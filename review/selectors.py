@@ -1,8 +1,37 @@
-"""Reads of the review: what waits for whom."""
+"""Reads and scoping of the review: one scoping function per aggregate (publicity batches, objections,
+the expert pool), and what waits for whom.  Views start from these, so an id outside the user's
+scope is a 404, never a leak."""
 
 from applications.models import Application
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from applications.stages import acting_states
+from portal.models import Role
+
+from .models import Expert, Objection, PublicityBatch
+
+
+def visible_batches(user):
+    """The publicity batches a user manages: programme staff their authority's, administrators all."""
+    if user.is_authenticated and user.role == Role.STAFF:
+        return PublicityBatch.objects.filter(programme__authority_id=user.authority_id)
+    if user.is_authenticated and user.role == Role.ADMIN:
+        return PublicityBatch.objects.all()
+    return PublicityBatch.objects.none()
+
+
+def visible_objections(user):
+    """The objections a user finds on: programme staff their authority's, administrators all."""
+    if user.is_authenticated and user.role == Role.STAFF:
+        return Objection.objects.filter(entry__batch__programme__authority_id=user.authority_id)
+    if user.is_authenticated and user.role == Role.ADMIN:
+        return Objection.objects.all()
+    return Objection.objects.none()
+
+
+def expert_pool(field=""):
+    """The active experts, of one field when given."""
+    pool = Expert.objects.filter(active=True)
+    return pool.filter(fields__contains=[field]) if field else pool
 
 
 def waiting_queue(user):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from applications import lifecycle
 from applications.models import Application, BudgetLine, Member, Person
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from portal.lifecycle import ActionRefused, permitted
 from portal.lifecycle import labels as lifecycle_labels
 from portal.models import Role, Unit

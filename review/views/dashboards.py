@@ -10,13 +10,13 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from applications.states import State
 from applications.views import open_programmes
 from portal.models import Role
 from review.filters import days_waited, with_waiting
 from review.models import Assignment, Objection, PublicityEntry
-from review.selectors import waiting_queue
+from review.selectors import visible_objections, waiting_queue
 from review.views.links import action_link
 
 QUEUE_LIMIT = 20
@@ -57,10 +57,7 @@ def dashboard_context(user):
 
     pending = None
     if user.role in (Role.STAFF, Role.ADMIN):
-        objections = Objection.objects.filter(finding=Objection.Finding.PENDING)
-        if user.role == Role.STAFF:
-            objections = objections.filter(entry__application__programme__authority_id=user.authority_id)
-        pending = objections.count()
+        pending = visible_objections(user).filter(finding=Objection.Finding.PENDING).count()
 
     invitations = None
     if user.role == Role.EXPERT:

@@ -8,8 +8,7 @@ from django.urls import reverse
 from applications import lifecycle
 from applications.certificates import verification_code
 from applications.rules import evaluate
-from applications.scoping import visible_applications
-from applications.selectors import attachment_slots
+from applications.selectors import attachment_slots, visible_applications
 from applications.services import present, snapshot
 from portal.models import Role
 

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 
 from applications import lifecycle, stages
 from applications.rules import evaluate
-from applications.scoping import visible_applications
-from applications.selectors import attachment_slots
+from applications.selectors import attachment_slots, visible_applications
 from applications.services import present, snapshot
 from applications.stages import StageKey
 from applications.states import State

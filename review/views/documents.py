@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from applications.certificates import verification_code
 from applications.models import Application, Programme
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from notices import outbox
 from notices.models import Document, Job
 from portal.downloads import private_file

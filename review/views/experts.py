@@ -23,14 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import lifecycle, stages
-from applications.scoping import visible_applications
-from applications.selectors import attachment_slots
+from applications.selectors import attachment_slots, visible_applications
 from applications.services import present, snapshot
 from applications.stages import StageKey
 from applications.states import State
 from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
 from portal.models import Role
+from review.selectors import expert_pool
 
 from .. import services
 from ..filters import days_waited
@@ -59,10 +59,7 @@ def _staff_application(request, pk):
 
 
 def _pool_size(field):
-    pool = Expert.objects.filter(active=True)
-    if field:
-        pool = pool.filter(fields__contains=[field])
-    return pool.count()
+    return expert_pool(field).count()
 
 
 def _organise_context(application, draw_form, visit_form, conclude_form):

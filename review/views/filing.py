@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications import lifecycle, stages
 from applications.models import Programme
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from applications.stages import StageKey
 from applications.states import State
 from notices.models import Document, Job

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications import lifecycle
 from applications.models import Attachment
-from applications.scoping import visible_applications
-from applications.selectors import latest_files
+from applications.selectors import latest_files, visible_applications
 from applications.services import present, snapshot
 from applications.states import State
 from portal.lifecycle import ActionRefused

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications import stages
 from applications.models import Programme
-from applications.scoping import visible_applications
+from applications.selectors import visible_applications
 from applications.stages import StageKey
 from applications.states import State
 from notices.models import Document
@@ -21,7 +21,8 @@ from portal.lifecycle import ActionRefused
 from review import services
 from review.calendar import WorkingCalendar
 from review.forms import FindingForm, PublicityForm
-from review.models import Objection, PublicityBatch
+from review.models import Objection
+from review.selectors import visible_batches, visible_objections
 
 from .common import authority_programme, client_ip, posted_ids, require_staff
 
@@ -63,8 +64,7 @@ def _open_publicity(request, programme, selected, form, preview):
 def _authority_batches(user):
     """The publicity batches of the user's authority, newest first, with their entries and pending objections
     counted."""
-    return (PublicityBatch.objects.filter(programme__authority_id=user.authority_id)
-            .select_related("programme")
+    return (visible_batches(user).select_related("programme")
             .annotate(entry_count=Count("entries", distinct=True),
                       pending=Count("entries__objections",
                                     filter=Q(entries__objections__finding=Objection.Finding.PENDING),
@@ -106,8 +106,7 @@ def publicity_manage(request):
 
 
 def _staff_batch(request, batch_id):
-    return get_object_or_404(PublicityBatch.objects.select_related("programme").filter(
-        programme__authority_id=request.user.authority_id), pk=batch_id)
+    return get_object_or_404(visible_batches(request.user).select_related("programme"), pk=batch_id)
 
 
 @login_required
@@ -135,8 +134,8 @@ def objection_finding(request, objection_id):
     """Record the finding on one objection: upheld (returned or refused) or dismissed."""
     require_staff(request)
     objection = get_object_or_404(
-        Objection.objects.select_related("entry__batch__programme", "entry__application__unit", "found_by")
-        .filter(entry__batch__programme__authority_id=request.user.authority_id), pk=objection_id)
+        visible_objections(request.user).select_related("entry__batch__programme", "entry__application__unit",
+                                                        "found_by"), pk=objection_id)
     form = FindingForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -154,7 +153,7 @@ def objection_finding(request, objection_id):
             messages.error(request, _("Please correct the fields marked in red."))
     return render(request, "review/staff/objection_finding.html", {
         "objection": objection, "entry": objection.entry, "batch": objection.entry.batch, "form": form,
-        "pending": objection.finding == Objection.Finding.PENDING,
+        "pending": objection.is_pending,
     })
 
 
@@ -162,6 +161,5 @@ def objection_finding(request, objection_id):
 def objection_letter(request, objection_id):
     """The signed letter of a unit's objection: staff of the programme's authority only."""
     require_staff(request)
-    objection = get_object_or_404(Objection.objects.filter(
-        entry__batch__programme__authority_id=request.user.authority_id), pk=objection_id)
+    objection = get_object_or_404(visible_objections(request.user), pk=objection_id)
     return private_file(objection.letter, f"objection-{objection.pk}-letter.pdf")
