@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from portal.admin import ReadOnlyAdmin
 from portal.models import Authority
 
 from .models import Application, ApplicationVersion, AttachmentRequirement, Programme, ProgrammeRule
@@ -75,22 +76,13 @@ class ProgrammeRuleAdmin(AuthorityScopedAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Read-only: the workflow changes applications, never the admin."""
 
     list_display = ["__str__", "programme", "unit", "state", "submitted_at", "certificate_number"]
     list_filter = ["programme", "state"]
     search_fields = ["name", "unit__name", "unit__credit_code"]
     list_select_related = ["programme", "unit"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApplicationVersion)

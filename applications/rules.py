@@ -47,6 +47,11 @@ class Result:
         return {PASS: "success", WARN: "warning", FAIL: "danger", NA: "secondary"}[self.status]
 
     @property
+    def soft_warning(self):
+        """A soft condition (原则上/一般) not met: a warning, never a block."""
+        return self.severity == Severity.SOFT and self.status == WARN
+
+    @property
     def status_label(self):
         return {PASS: _("met"), WARN: _("warning"), FAIL: _("not met"), NA: _("not applicable")}[self.status]
 

@@ -5,6 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import Authority, CreditRecord, District, Division, Unit, User
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the workflow writes (applications, their versions and log, evidence): viewable, never
+    added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "parent"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from applications.admin import ProgrammeAdmin
 from applications.models import Programme
+from portal.admin import ReadOnlyAdmin
 
 from .models import Criterion, Expert, ExpertRelation, FilingAgreement, HolidayDay, TransitionLog
 
@@ -46,36 +47,18 @@ class HolidayDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyAdmin):
     list_display = ["at", "application", "transition", "actor", "actor_role", "source", "target", "ip"]
     list_filter = ["transition", "actor_role"]
     search_fields = ["application__name", "reason"]
     list_select_related = ["application", "actor"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FilingAgreement)
-class FilingAgreementAdmin(admin.ModelAdmin):
+class FilingAgreementAdmin(ReadOnlyAdmin):
     """Agreements with targets are evidence: viewable here, never edited or deleted."""
 
     list_display = ["application", "name", "signed_on", "uploaded_by", "uploaded_at"]
     search_fields = ["application__name", "name", "sha256"]
     list_select_related = ["application", "uploaded_by"]
     readonly_fields = ["application", "file", "name", "sha256", "signed_on", "note", "uploaded_by", "uploaded_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
