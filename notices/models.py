@@ -1,13 +1,36 @@
-"""The notices app's rows: the outbox of jobs (documents to render, e-mails to send) and the
+"""The notices app's rows: the inbox notices, the outbox of jobs (documents to render, e-mails to send) and the
 rendered documents.  The app knows no domain model's code: a job names what it is about through
 two nullable keys (``application``, ``batch``) and a payload; what a document of each kind says is
 registered by the domain apps (:mod:`notices.documents`).  The tables keep the names they had
 when they lived in the review app.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """An in-app notice (inbox); the e-mail copy is sent through the outbox."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=30)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "portal_notification"
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.subject
 
 
 class Job(models.Model):
@@ -38,7 +61,7 @@ class Job(models.Model):
                                     related_name="jobs")
     batch = models.ForeignKey("review.PublicityBatch", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="jobs")
-    notification = models.ForeignKey("portal.Notification", null=True, blank=True, on_delete=models.PROTECT,
+    notification = models.ForeignKey("notices.Notification", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="jobs")
     payload = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -20,10 +20,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portal.models import Notification, User
+from portal.models import User
 
 from . import documents
-from .models import Document, Job
+from .models import Document, Job, Notification
 
 log = logging.getLogger(__name__)
 

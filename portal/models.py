@@ -263,24 +263,3 @@ class CreditRecord(models.Model):
     def save(self, *args, **kwargs):
         self.credit_code = creditcode.normalise(self.credit_code)
         super().save(*args, **kwargs)
-
-
-class Notification(models.Model):
-    """An in-app notice (inbox); the e-mail copy is sent through the outbox."""
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=30)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self):
-        return self.subject

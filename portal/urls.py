@@ -1,5 +1,5 @@
-"""The project's URLs: each app's pages under its own namespace (``portal:``, ``applications:``,
-``review:``), Django's login pages, the language switch and the admin."""
+"""The project's URLs: each app's pages under its own namespace (``portal:``, ``notices:``,
+``applications:``, ``review:``), Django's login pages, the language switch and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("portal.account_urls")),
+    path("", include("notices.urls")),
     path("", include("applications.urls")),
     path("", include("review.urls")),
     path("admin/", admin.site.urls),

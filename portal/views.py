@@ -2,11 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -95,28 +93,3 @@ def unit_user_toggle(request, user_id):
         else:
             messages.success(request, _("%(name)s is disabled and can no longer log in.") % {"name": other.display_name})
     return redirect("portal:unit_users")
-
-
-
-@login_required
-def inbox(request):
-    notes = request.user.notifications.all()
-    page = Paginator(notes, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/inbox.html", {"page": page})
-
-
-@login_required
-def notification_open(request, note_id):
-    note = get_object_or_404(request.user.notifications, pk=note_id)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
-    return redirect(note.url or "inbox")
-
-
-@login_required
-@require_POST
-def inbox_mark_all_read(request):
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    messages.success(request, _("All notices are marked as read."))
-    return redirect("portal:inbox")

@@ -117,7 +117,7 @@ def test_every_page_fits_a_375_px_screen(live_server, narrow_page):
     applicant.save(update_fields=["is_unit_admin"])
     log_in(page, live_server, applicant)
     for path, name in [
-        (reverse("review:workspace"), "applicant-workspace"), (reverse("portal:inbox"), "applicant-inbox"),
+        (reverse("review:workspace"), "applicant-workspace"), (reverse("notices:inbox"), "applicant-inbox"),
         (reverse("portal:unit_profile"), "applicant-unit"), (reverse("portal:unit_users"), "applicant-unit-users"),
         (reverse("password_change"), "applicant-password"),
         (reverse("applications:application_edit", args=[draft.pk]), "applicant-editor"),

@@ -24,9 +24,9 @@ from pypdf import PdfReader
 from applications.certificates import verification_code
 from applications.models import Application
 from notices import documents, outbox
-from notices.models import Document, Job
+from notices.models import Document, Job, Notification
 from portal.celery import app as celery_app
-from portal.models import Notification, Role
+from portal.models import Role
 from review import services
 from tests.factories import UnitFactory, UserFactory
 from tests.review_factories import make_application
@@ -189,14 +189,14 @@ def test_inbox_unread_count_and_mark_read(dispatch, client):
     page = client.get(reverse("review:workspace")).content.decode()
     assert 'id="unread-count"' in page
     note = Notification.objects.filter(recipient=applicant).first()
-    assert client.get(reverse("portal:notification_open", args=[note.pk])).status_code == 302
+    assert client.get(reverse("notices:notification_open", args=[note.pk])).status_code == 302
     note.refresh_from_db()
     assert note.read_at is not None
-    client.post(reverse("portal:inbox_mark_all_read"))
+    client.post(reverse("notices:inbox_mark_all_read"))
     assert 'id="unread-count"' not in client.get(reverse("review:workspace")).content.decode()
     other = UserFactory(unit=UnitFactory())
     client.force_login(other)
-    assert client.get(reverse("portal:notification_open", args=[note.pk])).status_code == 404
+    assert client.get(reverse("notices:notification_open", args=[note.pk])).status_code == 404
 
 
 # --- a real worker on the real Redis ------------------------------------------------------------------
