@@ -14,11 +14,11 @@ from .stages import StageKey
 def application_document(kind_name, application, payload=None):
     """Write the job for one document about ``application`` (one per version and log entry)."""
     key = f"{kind_name}:app{application.pk}:v{application.versions.count()}:{application.log.count()}"
-    return add_job(kind_name, key, application=application, payload=payload)
+    return add_job(kind_name, key, subject=application, payload=payload)
 
 
 def _application_context(job):
-    app = Application.objects.for_detail().get(pk=job.application_id)
+    app = Application.objects.for_detail().get(pk=job.subject_id)
     return {"application": app, "programme": app.programme, "authority": app.programme.authority,
             "members": list(app.members.all()), "people": list(app.people.all()),
             "tasks": list(app.tasks.all()), "budget_lines": list(app.budget_lines.all()),

@@ -69,7 +69,7 @@ def prepare(count):
                                         for j in range(20)])
             Application.objects.filter(pk=app.pk).update(state="filed", certificate_number=f"BENCH2026{i + 1:05d}",
                                                          filed_on=timezone.localdate())
-            Job.objects.create(kind=Job.Kind.CERTIFICATE, key=f"bench:{app.pk}", application=app)
+            Job.objects.create(kind=Job.Kind.CERTIFICATE, key=f"bench:{app.pk}", subject=app)
     jobs = list(Job.objects.filter(kind=Job.Kind.CERTIFICATE, key__startswith="bench:").order_by("pk")[:count])
     return jobs, Document, Job
 

@@ -1,11 +1,13 @@
 """The notices app's rows: the inbox notices, the outbox of jobs (documents to render, e-mails to send) and the
-rendered documents.  The app knows no domain model's code: a job names what it is about through
-two nullable keys (``application``, ``batch``) and a payload; what a document of each kind says is
-registered by the domain apps (:mod:`notices.documents`).  The tables keep the names they had
+rendered documents.  The app knows no domain model: a job and its document name what they are about
+through a generic ``subject`` (the domain models declare ``GenericRelation``s back) and a payload;
+what a document of each kind says is registered by the domain apps (:mod:`notices.documents`).  The tables keep the names they had
 when they lived in the review app.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,10 +59,11 @@ class Job(models.Model):
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     key = models.CharField(max_length=120, unique=True, help_text="Idempotency key: one job per document version.")
-    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="jobs")
-    batch = models.ForeignKey("review.PublicityBatch", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="jobs")
+    # What the job is about (an application, a publicity batch …), or nothing (an announcement whose
+    # payload lists its applications).  Generic, so the notices app names no domain model.
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     notification = models.ForeignKey("notices.Notification", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="jobs")
     payload = models.JSONField(default=dict, blank=True)
@@ -75,6 +78,7 @@ class Job(models.Model):
     class Meta:
         db_table = "review_job"
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="job_subject")]
 
 
 def document_path(instance, filename):
@@ -85,10 +89,11 @@ class Document(models.Model):
     """A rendered PDF, stored privately with its checksum, version, task id and time."""
 
     kind = models.CharField(max_length=24, choices=Job.Kind.choices)
-    application = models.ForeignKey("applications.Application", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="documents")
-    batch = models.ForeignKey("review.PublicityBatch", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="documents")
+    # What the job is about (an application, a publicity batch …), or nothing (an announcement whose
+    # payload lists its applications).  Generic, so the notices app names no domain model.
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     version = models.PositiveIntegerField(default=1)
     job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="document")
     file = models.FileField(upload_to=document_path, max_length=200)
@@ -102,6 +107,6 @@ class Document(models.Model):
         db_table = "review_document"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "application", "batch", "version"], name="one_document_version",
+            models.UniqueConstraint(fields=["kind", "subject_type", "subject_id", "version"], name="one_document_version",
                                     nulls_distinct=False),
         ]

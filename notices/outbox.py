@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 
 # --- writing jobs (inside the caller's transaction) -------------------------------------------------
 
-def add_job(kind, key, application=None, batch=None, notification=None, payload=None):
+def add_job(kind, key, subject=None, notification=None, payload=None):
+    """The job ``key`` (idempotent: a second call with the same key finds the first) about ``subject``."""
     job, created = Job.objects.get_or_create(
-        key=key, defaults={"kind": kind, "application": application, "batch": batch, "notification": notification,
-                           "payload": payload or {}})
+        key=key, defaults={"kind": kind, "subject": subject, "notification": notification, "payload": payload or {}})
     if created and settings.OUTBOX_DISPATCH:
         transaction.on_commit(lambda: enqueue(job.pk))
     return job
@@ -134,9 +134,9 @@ def _send_email(job):
 def _render_document(job, task_id):
     data = documents.render_pdf(documents.template_of(job.kind), documents.context_for(job))
     digest = hashlib.sha256(data).hexdigest()
-    version = Document.objects.filter(kind=job.kind, application_id=job.application_id,
-                                      batch_id=job.batch_id).count() + 1
-    document = Document(kind=job.kind, application_id=job.application_id, batch_id=job.batch_id, version=version,
+    version = Document.objects.filter(kind=job.kind, subject_type_id=job.subject_type_id,
+                                      subject_id=job.subject_id).count() + 1
+    document = Document(kind=job.kind, subject_type_id=job.subject_type_id, subject_id=job.subject_id, version=version,
                         job=job, sha256=digest, size=len(data), task_id=task_id)
     name = f"documents/{job.kind}/{digest[:2]}/{digest}.pdf"
     documents.write_atomically(default_storage, name, data)

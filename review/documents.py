@@ -7,7 +7,7 @@ from notices.models import Job
 
 @kind(Job.Kind.PUBLICITY_LIST, "documents/publicity_list.html")
 def publicity_list_context(job):
-    batch = job.batch
+    batch = job.subject
     return {"batch": batch, "programme": batch.programme, "authority": batch.programme.authority,
             "entries": [e.application for e in batch.entries.select_related("application__unit")]}
 

@@ -5,6 +5,7 @@ and frozen versions."""
 import hashlib
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -91,6 +92,12 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=40, null=True, blank=True, unique=True)
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
     revoked_on = models.DateField(_("certificate revoked on"), null=True, blank=True)
+
+    # The documents and outbox jobs about this application (notices.Document/Job name it as their subject).
+    documents = GenericRelation("notices.Document", content_type_field="subject_type", object_id_field="subject_id",
+                                related_query_name="application")
+    jobs = GenericRelation("notices.Job", content_type_field="subject_type", object_id_field="subject_id",
+                           related_query_name="application")
 
     objects = ApplicationQuerySet.as_manager()
 

@@ -46,7 +46,7 @@ def open_publicity(programme, application_ids, user, starts_on, title="", ip=Non
 
             fire(application_id, "publicize", user, ip=ip, before=record,
                  reason=_("publicity %(start)s – %(end)s") % {"start": starts_on, "end": period.end})
-        outbox.add_job(Job.Kind.PUBLICITY_LIST, f"{Job.Kind.PUBLICITY_LIST}:batch{batch.pk}", batch=batch)
+        outbox.add_job(Job.Kind.PUBLICITY_LIST, f"{Job.Kind.PUBLICITY_LIST}:batch{batch.pk}", subject=batch)
     return batch, period
 
 

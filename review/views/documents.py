@@ -14,22 +14,25 @@ from notices import outbox
 from notices.models import Document, Job
 from portal.downloads import private_file
 from portal.models import Role
+from review.models import PublicityBatch
 
 
 @login_required
 def document_download(request, pk, document_id):
     """The applicant and the entitled reviewers (the application's scope) download; nobody else."""
     application = get_object_or_404(visible_applications(request.user), pk=pk)
-    document = get_object_or_404(Document, pk=document_id, application=application)
+    document = get_object_or_404(application.documents, pk=document_id)
     return private_file(document.file,
                         f"{document.get_kind_display()}-{application.pk}-v{document.version}.pdf")
 
 
 @login_required
 def batch_document_download(request, document_id):
-    document = get_object_or_404(Document.objects.select_related("batch__programme"), pk=document_id,
-                                 application__isnull=True)
-    programme_id = document.batch.programme_id if document.batch_id else document.job.payload.get("programme")
+    document = get_object_or_404(Document.objects.select_related("job"), pk=document_id)
+    if isinstance(document.subject, Application):  # an application's documents: document_download
+        raise Http404
+    batch = document.subject if isinstance(document.subject, PublicityBatch) else None
+    programme_id = batch.programme_id if batch else document.job.payload.get("programme")
     programme = get_object_or_404(Programme, pk=programme_id)
     if not (request.user.role == Role.STAFF and request.user.authority_id == programme.authority_id) and \
             request.user.role != Role.ADMIN:
@@ -44,7 +47,7 @@ def application_form_pdf(request, pk):
     application = get_object_or_404(visible_applications(request.user), pk=pk)
     revision = application.updated_at.strftime("%Y%m%d%H%M%S%f")
     outbox.add_job(Job.Kind.APPLICATION_FORM, f"application_form:app{application.pk}:{revision}",
-                   application=application)
+                   subject=application)
     messages.success(request, _("The printable application form is being prepared; it appears under Documents."))
     return redirect(f"{application.get_absolute_url()}#documents")
 

@@ -78,7 +78,7 @@ def _filing_candidates(visible, today):
 def _filing_announcements(user):
     """The latest filing announcements (备案公告) of the user's authority, at most 10."""
     return list(Document.objects.filter(
-        kind=Job.Kind.FILING_ANNOUNCEMENT, batch__isnull=True, application__isnull=True,
+        kind=Job.Kind.FILING_ANNOUNCEMENT, subject_type__isnull=True,
         job__payload__programme__in=list(Programme.objects.filter(authority_id=user.authority_id)
                                          .values_list("pk", flat=True)))
         .order_by("-created_at")[:10])

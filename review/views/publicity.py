@@ -15,7 +15,6 @@ from applications.models import Programme
 from applications.selectors import visible_applications
 from applications.stages import StageKey
 from applications.states import State
-from notices.models import Document
 from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
 from review import services
@@ -124,7 +123,7 @@ def publicity_batch(request, batch_id):
     return render(request, "review/staff/publicity_batch.html", {
         "batch": batch, "page": page, "pending": pending, "today": today,
         "running": batch.is_running(today), "ended": batch.ends_on < today,
-        "documents": list(Document.objects.filter(batch=batch).order_by("-version")),
+        "documents": list(batch.documents.order_by("-version")),
     })
 
 

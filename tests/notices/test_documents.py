@@ -122,7 +122,7 @@ def test_every_document_kind_renders_chinese_without_missing_glyphs(dispatch):
     batch_doc = Document.objects.get(kind=Job.Kind.PUBLICITY_LIST)
     text, _ = pdf_text(batch_doc)
     assert app.name in text
-    job = Job(kind=Job.Kind.APPLICATION_FORM, key="x", application=app)
+    job = Job(kind=Job.Kind.APPLICATION_FORM, key="x", subject=app)
     data = render_pdf(documents.template_of(job.kind), documents.context_for(job))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert app.name in text and app.unit.name in text
@@ -350,7 +350,7 @@ def test_worker_killed_while_rendering(broker, settings):
 
     Member.objects.bulk_create([Member(application=app, name=f"长表成员单位{i}", unit_type="enterprise", order=100 + i)
                                 for i in range(600)])
-    job = outbox.add_job(Job.Kind.APPLICATION_FORM, f"form-kill-{app.pk}", application=app)
+    job = outbox.add_job(Job.Kind.APPLICATION_FORM, f"form-kill-{app.pk}", subject=app)
     first = broker()
     outbox.enqueue(job.pk)
 
@@ -393,9 +393,10 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
     kinds = set(Document.objects.values_list("kind", flat=True))
     assert kinds == set(documents.KINDS) - {Job.Kind.APPLICATION_FORM}, kinds
     stored = list(Document.objects.all())
-    job = Job(kind=Job.Kind.APPLICATION_FORM, key="form", application=app)
+    job = Job(kind=Job.Kind.APPLICATION_FORM, key="form", subject=app)
     form_pdf = render_pdf(documents.template_of(job.kind), documents.context_for(job))
-    rendered = [(d.kind, d.application_id, d.file.open("rb").read()) for d in stored]
+    rendered = [(d.kind, d.subject_id if isinstance(d.subject, Application) else None, d.file.open("rb").read())
+                for d in stored]
     for label, application_id, data in rendered + [("form", app.pk, form_pdf)]:
         reader = PdfReader(io.BytesIO(data))
         text = "".join(page.extract_text() for page in reader.pages)

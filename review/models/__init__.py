@@ -1,0 +1,43 @@
+"""Everything reviewers, experts and staff record about an application.
+
+The states and transitions themselves live in :mod:`applications.lifecycle`.
+"""
+
+from .experts import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
+from .files import review_file_path, sha256_of
+from .publicity import Objection, PublicityBatch, PublicityEntry
+from .records import (
+    CertificateCounter,
+    Decision,
+    DistrictOpinion,
+    FilingAgreement,
+    FormalReview,
+    HolidayDay,
+    Meeting,
+    PeerOpinion,
+    TransitionLog,
+)
+
+__all__ = [
+    "Assignment",
+    "CertificateCounter",
+    "Criterion",
+    "Decision",
+    "DistrictOpinion",
+    "Expert",
+    "ExpertDraw",
+    "ExpertRelation",
+    "FilingAgreement",
+    "FormalReview",
+    "HolidayDay",
+    "Meeting",
+    "Objection",
+    "PeerOpinion",
+    "PublicityBatch",
+    "PublicityEntry",
+    "Score",
+    "SiteVisit",
+    "TransitionLog",
+    "review_file_path",
+    "sha256_of",
+]
