@@ -83,6 +83,15 @@ class ApplicationWorkflow(models.Model):
     class Meta:
         abstract = True
 
+    #: What portal.lifecycle.perform() says when it refuses a transition of an application.
+    lifecycle_messages = {
+        "gone": _("The application no longer exists."),
+        "wrong_state": _("This cannot be done while the application is “%(state)s”."),
+        "not_allowed": _("You are not allowed to do this for this application."),
+        "race": _("Someone else has just acted on this application; nothing was changed. "
+                  "Please reload the page to see its present state."),
+    }
+
     def log_transition(self, name, source, target, actor, reason="", ip=None):
         """The append-only log (``review.TransitionLog``, reached through its related name)."""
         self.log.create(transition=name, actor=actor, actor_role=actor.role, source=source, target=target,

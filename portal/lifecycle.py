@@ -20,6 +20,7 @@ Annual reports, change requests and any later lifecycle use it unchanged.
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 #: Sent inside the transaction after a transition is saved and logged.
@@ -29,6 +30,21 @@ transitioned = Signal()
 
 class ActionRefused(Exception):
     """An action the user may not take now; the message says why, in the user's language."""
+
+
+#: What perform() says when it refuses; a model with a lifecycle may set its own ``lifecycle_messages``
+#: (the application's name it an application), with ``%(state)s`` in "wrong_state".
+MESSAGES = {
+    "gone": gettext_lazy("This record no longer exists."),
+    "wrong_state": gettext_lazy("This cannot be done while the record is “%(state)s”."),
+    "not_allowed": gettext_lazy("You are not allowed to do this."),
+    "race": gettext_lazy("Someone else has just acted on this record; nothing was changed. Please reload the page "
+                         "to see its present state."),
+}
+
+
+def _message(model, key):
+    return str({**MESSAGES, **getattr(model, "lifecycle_messages", {})}[key])
 
 
 def condition(message, cite=""):
@@ -116,16 +132,16 @@ def _load(queryset, pk):
     try:
         return queryset.get(pk=pk)
     except queryset.model.DoesNotExist:
-        raise ActionRefused(_("The application no longer exists.")) from None
+        raise ActionRefused(_message(queryset.model, "gone")) from None
 
 
 def _check_allowed(instance, name, user):
     if permitted(instance, name, user):
         return
     if not can_proceed(getattr(instance, name), check_conditions=False):
-        raise ActionRefused(_("This cannot be done while the application is “%(state)s”.") % {
-            "state": instance.get_state_display()})
-    raise ActionRefused(_("You are not allowed to do this for this application."))
+        state = instance.get_state_display() if hasattr(instance, "get_state_display") else instance.state
+        raise ActionRefused(_message(type(instance), "wrong_state") % {"state": state})
+    raise ActionRefused(_message(type(instance), "not_allowed"))
 
 
 def perform(queryset, pk, name, user, reason="", ip=None, before=None, after=None):
@@ -153,5 +169,4 @@ def perform(queryset, pk, name, user, reason="", ip=None, before=None, after=Non
                               target=instance.state, actor=user, reason=reason)
             return instance
     except (ConcurrentTransition, TransitionNotAllowed):
-        raise ActionRefused(_("Someone else has just acted on this application; nothing was changed. "
-                              "Please reload the page to see its present state.")) from None
+        raise ActionRefused(_message(queryset.model, "race")) from None
