@@ -1,5 +1,6 @@
 """Programmes are configured here: a new guideline is a Programme with rule and attachment rows."""
 
+from django import forms
 from django.contrib import admin
 
 from portal.admin import ReadOnlyAdmin
@@ -16,9 +17,10 @@ class RuleInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "rule_key":
-            from django import forms
-
-            return forms.ChoiceField(choices=[(k, f"{k} — {v.label}") for k, v in sorted(REGISTRY.items())],
+            # A blank first choice: the inline's empty extra row is left alone when staff save the
+            # programme without adding a rule (a first rule kind would make it look filled in).
+            return forms.ChoiceField(choices=[("", "---------")] + [(k, f"{k} — {v.label}")
+                                                                   for k, v in sorted(REGISTRY.items())],
                                      label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Authority, CreditRecord, District, Division, Unit, User
+
+# The back office is the portal's, not "Django administration".
+admin.site.site_header = admin.site.site_title = settings.PORTAL_NAME
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -29,9 +29,15 @@ def visible_objections(user):
 
 
 def expert_pool(field=""):
-    """The active experts, of one field when given."""
+    """The active experts, of one field when given.
+
+    The field is matched in Python over the pool's ``fields`` lists (a JSON containment lookup
+    exists on PostgreSQL but not on the embedded SQLite of the demo).
+    """
     pool = Expert.objects.filter(active=True)
-    return pool.filter(fields__contains=[field]) if field else pool
+    if not field:
+        return pool
+    return pool.filter(pk__in=[pk for pk, fields in pool.values_list("pk", "fields") if field in (fields or [])])
 
 
 def waiting_queue(user):

@@ -530,12 +530,14 @@ def test_a_sixth_programme_configured_as_rows(seeded):
 # --- the same, through the Django admin pages ------------------------------------------------------
 
 class _FormValues(__import__("html.parser").parser.HTMLParser):
-    """The values a browser would submit from the first form with ``id`` (defaults included)."""
+    """The values a browser would submit from the first form with ``id`` (defaults included: a select
+    with no selected option submits its first option, as browsers do)."""
 
     def __init__(self, form_id):
         super().__init__()
         self.form_id, self.inside, self.values = form_id, False, {}
         self._select = self._textarea = None
+        self._chosen = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -551,9 +553,12 @@ class _FormValues(__import__("html.parser").parser.HTMLParser):
             else:
                 self.values[name] = attrs.get("value", "")
         elif tag == "select" and name:
-            self._select = name
-            self.values.setdefault(name, "")
+            self._select, self._chosen = name, False
+            self.values.pop(name, None)
         elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value", "")
+            self._chosen = True
+        elif tag == "option" and self._select and not self._chosen and self._select not in self.values:
             self.values[self._select] = attrs.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name
@@ -692,3 +697,21 @@ def test_programme_staff_configure_their_own_authoritys_programmes_and_the_holid
         assert not user.is_staff
         client.force_login(user)
         assert client.get(reverse("admin:index")).status_code == 302  # to the admin's login
+
+
+def test_saving_a_programme_unchanged_in_the_admin_succeeds(client, seeded):
+    """Staff open a seeded programme in the admin and press save without touching anything: it saves
+    (the blank extra rows of the inlines are left alone, not refused as incomplete)."""
+    from django.urls import reverse
+
+    from tests.review_factories import admin_user
+
+    client.force_login(admin_user(is_staff=True, is_superuser=True))
+    programme = Programme.objects.get(code="weihai-2026")
+    url = reverse("admin:applications_programme_change", args=[programme.pk])
+    parser = _FormValues("programme_form")
+    parser.feed(client.get(url).content.decode())
+    rules_before = list(programme.rules.values_list("rule_key", "params", "severity", "citation"))
+    response = client.post(url, parser.values)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(programme.rules.values_list("rule_key", "params", "severity", "citation")) == rules_before

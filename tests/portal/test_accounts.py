@@ -633,3 +633,12 @@ def test_server_error_page_renders_without_request_context():
     assert '<meta charset="utf-8">' in html
     assert "viewport" in html
     assert "500" in html
+
+
+@pytest.mark.chinese
+def test_the_admin_is_headed_with_the_portals_name(client):
+    from tests.review_factories import admin_user
+
+    client.force_login(admin_user(is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "创新联合体" in html.split("</title>")[0] and "Django" not in html.split("</header>")[0], html[:2000]
