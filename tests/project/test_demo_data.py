@@ -126,3 +126,26 @@ def test_every_demo_expert_is_in_the_pool_for_every_seed_field(demo):
         assert expert.active and fields <= set(expert.fields)
         assert creditcode.problems(expert.affiliation_credit_code) == []
         assert not Unit.objects.filter(credit_code=expert.affiliation_credit_code).exists()  # no conflict with a demo unit
+
+
+@pytest.mark.sqlite
+def test_demo_applications_wait_at_every_stage_and_a_publicity_has_ended(demo, client):
+    """Every role finds work at once: each route's applications wait at every one of its states (and one
+    is returned); Weihai's publicity has ended, so its staff file it from the filing page right away."""
+    from django.urls import reverse
+
+    from applications.models import Application
+    from applications.states import State
+    from review.demo import waiting_states
+
+    for spec in seed.PROGRAMMES:
+        applications = list(Application.objects.filter(programme__code=spec["code"]))
+        expected = set(waiting_states(applications[0])) | {State.RETURNED}
+        assert {a.state for a in applications} == expected, spec["code"]
+    waiting = Application.objects.get(programme__code="weihai-2026", state=State.PUBLICITY)
+    assert client.login(username="weihai_staff", password=DEMO_PASSWORD)
+    assert str(waiting.pk) in client.get(reverse("review:filing")).content.decode()
+    response = client.post(reverse("review:filing"), {"ids": [waiting.pk], "confirm": "1"})
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.state == State.FILED and waiting.certificate_number

@@ -1,5 +1,6 @@
-"""Demo logins: for each seed programme an applicant unit and its administrator, a district
-reviewer and programme staff; five experts of the pool (``expert``, ``expert2`` … ``expert5``,
+"""Demo logins and applications: for each seed programme an applicant unit and its administrator,
+a district reviewer and programme staff, and the unit's applications waiting at every stage of the
+route (:mod:`review.demo`); five experts of the pool (``expert``, ``expert2`` … ``expert5``,
 each able to evaluate every seed programme's fields, so a draw of up to five always reaches a
 demo login) and one system administrator.
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +23,7 @@ from applications import seed
 from applications.models import Programme
 from portal import creditcode
 from portal.models import District, Division, Role, Unit, UnitType, User
+from review import demo
 from review.models import Expert
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -88,7 +91,24 @@ class Command(BaseCommand):
         call_command("load_programmes", "--demo-window", verbosity=0)
         with transaction.atomic():
             rows = self.create(password)
+        made = self.applications(rows)
+        if made:
+            self.stdout.write(_("%(n)d demo applications waiting at every stage of the five routes.") % {"n": made})
         self.print_table(rows, password)
+
+    def applications(self, rows):
+        """Demo applications at every stage of each route (review.demo; idempotent)."""
+        applicants = {user.unit_id: user for user in rows if user.role == Role.APPLICANT}
+        made = 0
+        # The notices of this set-up stay in the inboxes; their e-mails are not printed on the console,
+        # where the table of logins is what a newcomer needs to see.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for spec in seed.PROGRAMMES:
+                programme = Programme.objects.select_related("authority").get(code=spec["code"])
+                unit = Unit.objects.get(credit_code=demo_credit_code(DEMO_UNITS[spec["code"]]["division"],
+                                                                     DEMO_UNITS[spec["code"]]["serial"]))
+                made += demo.populate(programme, unit, applicants[unit.pk])
+        return made
 
     # --- creation ------------------------------------------------------------------------------
 
