@@ -9,12 +9,26 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 LENGTH = 18
+SEPARATORS = "-—_"
+
+#: GB 32100-2015 表 1: position 1, the registering department; position 2, the kinds of organisation it
+#: registers.
+DEPARTMENTS = {
+    "1": ("机构编制", "1239"), "2": ("外交", "19"), "3": ("司法行政", "123459"), "4": ("文化", "19"),
+    "5": ("民政", "1239"), "6": ("旅游", "129"), "7": ("宗教", "129"), "8": ("工会", "19"),
+    "9": ("工商", "123"), "A": ("中央军委改革和编制办公室", "19"), "N": ("农业", "1239"), "Y": ("其他", "1"),
+}
 
 
 def normalise(raw: str) -> str:
     """Full-width to half-width (NFKC), upper case, spaces and hyphens removed."""
     text = unicodedata.normalize("NFKC", raw or "")
-    return "".join(ch for ch in text.upper() if not ch.isspace() and ch not in "-—_")
+    return "".join(ch for ch in text.upper() if not ch.isspace() and ch not in SEPARATORS)
+
+
+def has_separators(raw: str) -> bool:
+    """Whether the input had spaces or hyphens (normalise() leaves them out)."""
+    return any(ch.isspace() or ch in SEPARATORS for ch in unicodedata.normalize("NFKC", raw or ""))
 
 
 def check_character(first17: str) -> str:
@@ -28,17 +42,20 @@ class CodeProblem:
     message: str
 
 
-def problems(code: str) -> list[CodeProblem]:
-    """Everything wrong with an already normalised code, in Chinese (through gettext)."""
+def problems(code: str, separators: bool = False) -> list[CodeProblem]:
+    """Everything wrong with an already normalised code, in Chinese (through gettext).
+
+    ``separators``: the input had spaces or hyphens, which were left out (the count says so).
+    """
     if not code:
         return [CodeProblem("empty", _("Please enter the unified social credit code."))]
     if len(code) != LENGTH:
-        return [
-            CodeProblem(
-                "length",
-                _("The unified social credit code has 18 characters; %(n)d were entered.") % {"n": len(code)},
-            )
-        ]
+        if separators:
+            message = _("The unified social credit code has 18 characters; %(n)d were entered, not counting the "
+                        "spaces and hyphens, which are left out.") % {"n": len(code)}
+        else:
+            message = _("The unified social credit code has 18 characters; %(n)d were entered.") % {"n": len(code)}
+        return [CodeProblem("length", message)]
     bad = sorted({c for c in code if c not in VALUES})
     if bad:
         return [
@@ -49,6 +66,16 @@ def problems(code: str) -> list[CodeProblem]:
                 % {"chars": "、".join(bad)},
             )
         ]
+    department = DEPARTMENTS.get(code[0])
+    if department is None:
+        return [CodeProblem("department", _(
+            "The first character of the code is the registering department (1–9, A, N or Y); “%(c)s” is none of "
+            "them.") % {"c": code[0]})]
+    if code[1] not in department[1]:
+        return [CodeProblem("kind", _(
+            "The second character of the code is the kind of organisation; a code registered by %(department)s "
+            "(first character %(first)s) has one of %(kinds)s there, not “%(c)s”.") % {
+            "department": department[0], "first": code[0], "kinds": "、".join(department[1]), "c": code[1]})]
     if not code[2:8].isdigit():
         return [
             CodeProblem(

@@ -20,13 +20,15 @@ class CreditCodeField(forms.CharField):
         return attrs
 
     def to_python(self, value):
-        return creditcode.normalise(super().to_python(value))
+        raw = super().to_python(value)
+        self.had_separators = creditcode.has_separators(raw)
+        return creditcode.normalise(raw)
 
     def validate(self, value):
         super().validate(value)
         if value in self.empty_values:
             return
-        found = creditcode.problems(value)
+        found = creditcode.problems(value, separators=getattr(self, "had_separators", False))
         if found:
             raise forms.ValidationError(found[0].message, code=found[0].code)
 

@@ -1,6 +1,7 @@
 """统一社会信用代码: normalisation, check character and the problem reported for each bad input."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from portal import creditcode
@@ -169,3 +170,32 @@ class TestFormField:
         with pytest.raises(ValidationError) as info:
             CreditCodeField().clean("  ")
         assert info.value.code == "required"
+
+
+def _with_check(first17):
+    return first17 + creditcode.check_character(first17)
+
+
+def test_the_first_two_characters_follow_the_gb_32100_table():
+    """Position 1 is a registering department, position 2 a kind of organisation that department registers."""
+    zeros = "0" * 18
+    assert [p.code for p in creditcode.problems(zeros)] == ["department"]
+    assert "1–9、A、N或Y" in creditcode.problems(zeros)[0].message
+    wrong_kind = _with_check("94320505MA1XXXXX0")  # 工商 registers kinds 1, 2 and 3 only
+    found = creditcode.problems(wrong_kind)
+    assert [p.code for p in found] == ["kind"] and "1、2、3" in found[0].message and "“4”" in found[0].message
+    for first_two in ("91", "92", "93", "11", "12", "52", "53", "Y1", "N3", "A1", "31", "81"):
+        assert creditcode.problems(_with_check(f"{first_two}320505MA1XXXXX0")) == [], first_two
+    assert [p.code for p in creditcode.problems(_with_check("Y2320505MA1XXXXX0"))] == ["kind"]
+
+
+def test_a_hyphen_is_not_counted_and_the_message_says_so(client, db):
+    field = CreditCodeField()
+    with pytest.raises(ValidationError) as refused:
+        field.clean("91320505-MA1XXXXX0")  # 17 characters and a hyphen
+    assert "去掉空格和连字符后当前为17位" in refused.value.messages[0]
+    with pytest.raises(ValidationError) as refused:
+        field.clean("91320505MA1XXXXX0")
+    assert "连字符" not in refused.value.messages[0] and "17" in refused.value.messages[0]
+    code = _with_check("91320505MA1XXXXX0")
+    assert field.clean(f"{code[:8]}-{code[8:]}") == code
