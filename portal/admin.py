@@ -1,9 +1,13 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Authority, CreditRecord, District, Division, Unit, User
+from . import services
+from .forms import CreditCodeField
+from .lifecycle import ActionRefused
+from .models import Authority, CreditCodeCorrection, CreditRecord, District, Division, Unit, User
 
 # The back office is the portal's, not "Django administration".
 admin.site.site_header = admin.site.site_title = settings.PORTAL_NAME
@@ -45,6 +49,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    readonly_fields = ["credit_code"]  # corrected only with a reason: CreditCodeCorrection
     list_display = ["name", "credit_code", "unit_type", "division", "created_at"]
     list_filter = ["unit_type"]
     search_fields = ["name", "credit_code"]
@@ -70,3 +75,51 @@ class CreditRecordAdmin(admin.ModelAdmin):
     list_display = ["unit_name", "credit_code", "kind", "recorded_on"]
     list_filter = ["kind"]
     search_fields = ["unit_name", "credit_code"]
+
+
+class CreditCodeCorrectionForm(forms.ModelForm):
+    current_code = CreditCodeField(label=_("present code"), help_text=_("The code the unit is registered with now."))
+    corrected_code = CreditCodeField(label=_("corrected code"))
+
+    class Meta:
+        model = CreditCodeCorrection
+        fields = ["reason"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                services.check_correction(data["current_code"], data["corrected_code"], data.get("reason", ""))
+            except ActionRefused as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
+
+
+@admin.register(CreditCodeCorrection)
+class CreditCodeCorrectionAdmin(admin.ModelAdmin):
+    """Staff correct a unit's credit code with a reason; every correction stays on record."""
+
+    form = CreditCodeCorrectionForm
+    list_display = ["at", "unit", "old_code", "new_code", "by"]
+    search_fields = ["unit__name", "old_code", "new_code"]
+    list_select_related = ["unit", "by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit", "old_code", "new_code", "reason", "by", "at"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return ["unit", "old_code", "new_code", "reason", "by", "at"] if obj else ["current_code", "corrected_code",
+                                                                                   "reason"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            made = services.correct_credit_code(form.cleaned_data["current_code"], form.cleaned_data["corrected_code"],
+                                                form.cleaned_data["reason"], request.user)
+            for name in ("pk", "unit", "old_code", "new_code", "reason", "by", "at"):
+                setattr(obj, name, getattr(made, name))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,7 @@ STAFF_PERMISSIONS = frozenset(
     + [f"review.{action}_{model}" for model in ("expert", "expertrelation") for action in ("view", "add", "change")]
     + ["review.delete_expertrelation"]
     + [f"review.{action}_holidayday" for action in ("view", "add", "change", "delete")]
+    + [f"portal.{action}_creditcodecorrection" for action in ("view", "add")]
 )
 
 

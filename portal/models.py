@@ -263,3 +263,23 @@ class CreditRecord(models.Model):
     def save(self, *args, **kwargs):
         self.credit_code = creditcode.normalise(self.credit_code)
         super().save(*args, **kwargs)
+
+
+class CreditCodeCorrection(models.Model):
+    """A unit's 统一社会信用代码 corrected by staff, with the reason: the code is fixed at registration
+    (the unit's own profile cannot change it, nor escape a credit record with it).  Append-only."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="code_corrections", verbose_name=_("unit"))
+    old_code = models.CharField(_("code before"), max_length=18)
+    new_code = models.CharField(_("corrected code"), max_length=18)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("corrected by"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("credit code correction")
+        verbose_name_plural = _("credit code corrections")
+
+    def __str__(self):
+        return f"{self.unit.name}: {self.old_code} → {self.new_code}"

@@ -49,6 +49,9 @@ def unit_profile(request):
     unit = request.user.unit
     can_edit = request.user.is_unit_admin
     form = UnitForm(request.POST or None, instance=unit)
+    # Fixed at registration: a correction goes through programme staff, with a reason, on record.
+    form.fields["credit_code"].disabled = True
+    form.fields["credit_code"].help_text = _("Fixed at registration. To correct it, write to the programme staff.")
     if not can_edit:
         for field in form.fields.values():
             field.disabled = True

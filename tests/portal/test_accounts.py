@@ -15,6 +15,7 @@ from applications.models import Application
 from portal.models import Role, Unit, User
 from tests.factories import (
     ApplicationFactory,
+    AuthorityFactory,
     DistrictFactory,
     DivisionFactory,
     ProgrammeFactory,
@@ -320,6 +321,20 @@ class TestUnitProfile:
         assert response.status_code == 302, response.context["form"].errors
         unit.refresh_from_db()
         assert unit.address == "新地址88号"
+
+    def test_the_credit_code_cannot_be_changed_on_the_profile(self, client, unit_admin):
+        """Fixed at registration: a posted code is ignored (a credit record cannot be escaped that way)."""
+        client.force_login(unit_admin)
+        unit = unit_admin.unit
+        code = unit.credit_code
+        form = client.get(reverse("portal:unit_profile")).context["form"]
+        assert form.fields["credit_code"].disabled
+        data = {name: form[name].value() for name in form.fields}
+        data.update(independent_legal_person="on", address="新地址99号", credit_code=make_credit_code(),
+                    division=str(DivisionFactory(parent=unit.division).pk))
+        assert client.post(reverse("portal:unit_profile"), data).status_code == 302
+        unit.refresh_from_db()
+        assert unit.address == "新地址99号" and unit.credit_code == code
 
     def test_colleague_sees_read_only(self, client, colleague):
         client.force_login(colleague)
@@ -642,3 +657,36 @@ def test_the_admin_is_headed_with_the_portals_name(client):
     client.force_login(admin_user(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "创新联合体" in html.split("</title>")[0] and "Django" not in html.split("</header>")[0], html[:2000]
+
+
+def test_staff_correct_a_credit_code_with_a_reason_on_record(client, unit_admin):
+    """The correction goes through programme staff in the admin: present code, corrected code, reason;
+    refused without a reason or onto another unit's code; kept on record and not editable."""
+    from django.contrib.admin.models import LogEntry
+
+    from portal.models import CreditCodeCorrection
+    from tests.review_factories import staff_user
+
+    unit = unit_admin.unit
+    old = unit.credit_code
+    staff = staff_user(AuthorityFactory())
+    client.force_login(staff)
+    url = reverse("admin:portal_creditcodecorrection_add")
+    new = make_credit_code()
+    other = UnitFactory()
+    response = client.post(url, {"current_code": old, "corrected_code": new, "reason": ""})
+    assert response.status_code == 200 and not CreditCodeCorrection.objects.exists()
+    response = client.post(url, {"current_code": old, "corrected_code": other.credit_code, "reason": "营业执照变更"})
+    assert response.status_code == 200 and not CreditCodeCorrection.objects.exists()
+    assert f"已有其他单位以代码{other.credit_code}登记" in response.content.decode()  # the admin speaks Chinese
+    response = client.post(url, {"current_code": old, "corrected_code": new, "reason": "营业执照换发，代码录入有误。"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    unit.refresh_from_db()
+    correction = CreditCodeCorrection.objects.get()
+    assert unit.credit_code == new
+    assert (correction.unit, correction.old_code, correction.new_code, correction.by) == (unit, old, new, staff)
+    assert LogEntry.objects.filter(object_id=str(correction.pk)).exists()
+    change = reverse("admin:portal_creditcodecorrection_change", args=[correction.pk])
+    client.post(change, {"reason": "改掉"})
+    correction.refresh_from_db()
+    assert correction.reason == "营业执照换发，代码录入有误。"
