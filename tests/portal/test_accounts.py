@@ -690,3 +690,13 @@ def test_staff_correct_a_credit_code_with_a_reason_on_record(client, unit_admin)
     client.post(change, {"reason": "改掉"})
     correction.refresh_from_db()
     assert correction.reason == "营业执照换发，代码录入有误。"
+
+
+@pytest.mark.chinese
+def test_a_short_password_is_refused_in_chinese():
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        password_validation.validate_password("ab1")
+    assert refused.value.messages[0] == "密码太短：至少需要 8 个字符。"
