@@ -1,5 +1,7 @@
 """The applicant's side of the review: return → edit → resubmit, version differences, withdrawal, timeline."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
@@ -257,3 +259,23 @@ def test_timeline_in_english_uses_labels(seeded):
     assert "submit" in html and "awaiting district review" in html and "applicant user" in html
     assert "申报人甲" not in html
 
+
+
+@pytest.mark.chinese
+def test_the_diff_and_the_timeline_speak_chinese(client, seeded):
+    """The diff's first column is 变更项 (not the application's 所属领域 label); the timeline names each
+    action in Chinese (提交, 退回修改 …), never the transition's code word."""
+    from applications.states import State
+    from tests.review_factories import make_application
+
+    application = make_application("beijing-2026", state=State.RETURNED)
+    type(application).objects.filter(pk=application.pk).update(goals="补充后的建设目标。")  # revised
+    services.resubmit(application.pk, application.created_by)
+    client.force_login(application.created_by)
+    diff = client.get(reverse("review:version_diff", args=[application.pk])).content.decode()
+    assert "<th>变更项</th>" in diff and "<th>所属领域</th>" not in diff
+    detail = client.get(application.get_absolute_url()).content.decode()
+    timeline = detail[detail.index('id="timeline"'):]
+    timeline = timeline[:timeline.index("</section>")]
+    labels = re.findall(r'<div class="fw-semibold">([^<]*)</div>', timeline)
+    assert labels[:3] == ["提交", "退回修改", "重新提交"], labels
