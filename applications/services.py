@@ -3,17 +3,18 @@
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.lifecycle import ActionRefused, perform, permitted
-from portal.models import Unit
+from portal.models import Role, Unit
 
 from .models import Application, ApplicationVersion, Attachment, AttachmentFile, BudgetLine, Member, Person
 from .rules import evaluate
-from .states import State
+from .states import CLOSED_WITHOUT_FILING, State
 from .uploads import check_upload
 
 __all__ = ["ActionRefused", "fire", "submit", "freeze_version", "store_attachment", "snapshot", "present"]
@@ -115,11 +116,40 @@ def submit(application_id, user, ip=None):
     blocking = [r for r in evaluate(application) if r.blocks]
     if blocking:
         raise ActionRefused(_("Submission is blocked by: %(items)s") % {"items": "；".join(r.message for r in blocking)})
+    if same_name_submitted(application):
+        raise ActionRefused(_("Your unit has already submitted an application named “%(name)s” to this call; "
+                              "give this one another name, or withdraw the other first.") % {"name": application.name})
 
     def stamp(app):
         app.submitted_at = timezone.now()
 
     return fire(application_id, name, user, ip=ip, before=stamp, after=lambda app: freeze_version(app, user))
+
+def same_name_submitted(application):
+    """Another application of the same unit to the same call, with the same name, that is under way or done."""
+    name = "".join(application.name.split())
+    others = Application.objects.filter(programme_id=application.programme_id, unit_id=application.unit_id).exclude(
+        pk=application.pk).exclude(state__in=CLOSED_WITHOUT_FILING + [State.DRAFT])
+    return any("".join(other.split()) == name for other in others.values_list("name", flat=True))
+
+
+@transaction.atomic
+def delete_draft(application_id, user):
+    """A draft, never submitted, deleted by a user of its unit with everything uploaded to it."""
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None:
+        raise ActionRefused(_("The application no longer exists."))
+    if not (user.is_authenticated and user.role == Role.APPLICANT and user.unit_id == application.unit_id):
+        raise ActionRefused(_("Only a user of the applicant unit may delete this draft."))
+    if application.state != State.DRAFT or application.versions.exists():
+        raise ActionRefused(_("Only a draft that was never submitted can be deleted; a submitted application "
+                              "can be withdrawn."))
+    files = [f.file.name for f in AttachmentFile.objects.filter(attachment__application=application)]
+    title = str(application)
+    application.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files if name])
+    return title
+
 
 def _label(model, field, value):
     f = model._meta.get_field(field)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("applications/<int:pk>/attachments/<slug:code>/", views.attachment_upload, name="attachment_upload"),
     path("applications/<int:pk>/files/<int:file_id>/", views.attachment_download, name="attachment_download"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path("applications/<int:pk>/delete/", views.application_delete, name="application_delete"),
     path("applications/<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
 ]

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.downloads import private_file
 from portal.models import CreditRecord, District, Role
@@ -16,8 +16,9 @@ from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
 from .rules import evaluate
 from .selectors import visible_applications
-from .services import ActionRefused, present, store_attachment, submit
+from .services import ActionRefused, delete_draft, present, store_attachment, submit
 from .stages import STAGES
+from .states import State
 from .uploads import UploadRejected
 
 
@@ -43,6 +44,11 @@ def application_start(request, code):
             "dates": programme.status_message()})
         return redirect(programme)
     unit = request.user.unit
+    existing = Application.objects.filter(programme=programme, unit=unit, state=State.DRAFT).order_by("-updated_at")
+    if existing.exists():
+        messages.info(request, _("Your unit already has a draft for this call: it is opened for you. (A draft you "
+                                 "no longer need can be deleted from its page.)"))
+        return redirect("applications:application_edit", pk=existing.first().pk)
     application = Application.objects.create(
         programme=programme, unit=unit, created_by=request.user,
         district=District.suggest(programme.authority, unit.division),
@@ -244,3 +250,22 @@ def call_detail(request, code):
         "requirements": programme.attachment_requirements.all(),
         "stages": [dict(s, name=s.get("label") or STAGES[s["key"]].label) for s in programme.stages],
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_delete(request, pk):
+    """Delete a draft that was never submitted, after a confirmation."""
+    application = _own_application(request, pk, editable=True)
+    if request.method == "POST":
+        if not request.POST.get("confirm"):
+            messages.error(request, _("Please tick the box to confirm: a deleted draft cannot be recovered."))
+        else:
+            try:
+                title = delete_draft(application.pk, request.user)
+            except ActionRefused as error:
+                messages.error(request, str(error))
+                return redirect(application)
+            messages.success(request, _("The draft “%(name)s” is deleted.") % {"name": title})
+            return redirect("review:workspace")
+    return render(request, "applications/delete.html", {"application": application})

@@ -114,6 +114,10 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
         return reverse("review:application_detail", args=[self.pk])
 
     @property
+    def is_draft(self):
+        return self.state == State.DRAFT
+
+    @property
     def is_returned(self):
         return self.state == State.RETURNED
 

@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, ApplicationVersion, AttachmentFile, Member
+from portal.lifecycle import ActionRefused
 from portal.models import Role, UnitType
 from tests import pdfs
 from tests.factories import (
@@ -90,6 +92,43 @@ def test_start_application_prefills_district(client, programme, applicant):
     assert application.state == "draft"
     assert application.unit == applicant.unit
     assert application.district.division == applicant.unit.division
+
+
+def test_starting_again_opens_the_units_draft_and_a_draft_can_be_deleted(client, programme, applicant,
+                                                                         django_capture_on_commit_callbacks):
+    """A second click on 开始申报 opens the unit's draft instead of making another; a draft, never
+    submitted, is deleted after a confirmation, with its uploads."""
+    client.force_login(applicant)
+    start = reverse("applications:application_start", args=[programme.code])
+    first = client.post(start).url
+    second = client.post(start, follow=True)
+    assert Application.objects.count() == 1 and second.redirect_chain[-1][0] == first
+    assert "already has a draft" in second.content.decode()
+    draft = Application.objects.get()
+    assert upload(client, draft, pdfs.blank_pdf()).status_code == 302
+    stored = draft.attachments.get().files.get().file.name
+    url = reverse("applications:application_delete", args=[draft.pk])
+    assert 'id="delete-draft"' in client.get(reverse("applications:application_edit", args=[draft.pk])).content.decode()
+    assert client.get(url).status_code == 200
+    client.post(url, {})  # not confirmed: kept
+    assert Application.objects.filter(pk=draft.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the deletion is committed
+        response = client.post(url, {"confirm": "1"})
+    assert response.status_code == 302 and not Application.objects.filter(pk=draft.pk).exists()
+    assert not default_storage.exists(stored)
+
+
+def test_a_submitted_application_cannot_be_deleted_and_strangers_cannot_delete_a_draft(client, draft, applicant):
+    from applications.services import delete_draft
+
+    stranger = UserFactory()
+    with pytest.raises(ActionRefused, match="Only a user of the applicant unit"):
+        delete_draft(draft.pk, stranger)
+    Application.objects.filter(pk=draft.pk).update(state="returned")
+    with pytest.raises(ActionRefused, match="Only a draft that was never submitted"):
+        delete_draft(draft.pk, applicant)
+    client.force_login(stranger)
+    assert client.get(reverse("applications:application_delete", args=[draft.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("opens,closes,expected", [(5, 30, "open on"), (-30, -5, "closed on")])
@@ -448,3 +487,18 @@ def test_register_add_a_colleague_who_drafts_uploads_and_submits(client, program
     assert reverse("review:application_detail", args=[application.pk]) in client.get(reverse("review:workspace")).content.decode()
     client.force_login(UserFactory(unit=UnitFactory(division=district.division)))
     assert client.get(reverse("review:application_detail", args=[application.pk])).status_code == 404
+
+
+def test_a_second_application_with_the_same_name_to_the_same_call_is_refused(seeded):
+    """A unit files one application per name per call; after a withdrawal it may use the name again."""
+    from applications import services
+    from applications.states import State
+    from tests.review_factories import make_application, make_draft
+
+    first = make_application("weihai-2026", state=State.FORMAL_REVIEW)
+    again = make_draft("weihai-2026", unit=first.unit, applicant=first.created_by, name=f" {first.name} ")
+    with pytest.raises(ActionRefused, match="already submitted an application named"):
+        services.submit(again.pk, first.created_by)
+    assert Application.objects.get(pk=again.pk).state == State.DRAFT
+    services.fire(first.pk, "withdraw", first.created_by, reason="重新组织")
+    assert services.submit(again.pk, first.created_by).state != State.DRAFT
