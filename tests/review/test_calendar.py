@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from review.calendar import WorkingCalendar
-from review.models import HolidayDay
+from review.models import HolidayDay, PublicityBatch
 from tests.factories import UserFactory
 from tests.review_factories import quick_application, staff_user
 
@@ -118,7 +118,9 @@ def _fallback_start():
 
 
 @pytest.mark.django_db
-def test_publicity_manage_warns_when_the_period_falls_back(client, seeded):
+def test_publicity_is_refused_until_the_years_holidays_are_in_the_calendar(client, seeded):
+    """A period reaching a year the holiday table does not cover cannot be opened (Monday–Friday counting
+    would end it on a holiday such as New Year's Day); once staff enter that year's holidays, it can."""
     app = quick_application("weihai-2026", "approved")  # the publicity page is checked, not the way there
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
@@ -126,28 +128,27 @@ def test_publicity_manage_warns_when_the_period_falls_back(client, seeded):
     start = _fallback_start()
     expected = WorkingCalendar().period(start, app.programme.publicity_working_days)
     assert expected.used_fallback
+    data = {"programme": app.programme_id, "ids": [app.pk], "starts_on": start.isoformat()}
 
-    page = client.post(url, {"programme": app.programme_id, "ids": [app.pk], "starts_on": start.isoformat(),
-                             "step": "preview"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'id="calendar-fallback"' in page
-    assert "counted Monday to Friday" in page
-    assert expected.end.isoformat() in page
+    page = client.post(url, dict(data, step="preview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="calendar-fallback"' in page and "cannot be counted" in page
+    assert 'id="publicity-confirm"' not in page  # nothing to confirm
+    response = client.post(url, dict(data, step="open", confirm="1",
+                                     previewed=f"{start.isoformat()}|{expected.end.isoformat()}"), follow=True)
+    assert "has no data for" in response.content.decode()
     app.refresh_from_db()
-    assert app.state == "approved"  # nothing opened before the confirmation
+    assert app.state == "approved" and not PublicityBatch.objects.exists()
 
-    # A period wholly inside the covered 2026 table: no warning.
-    if timezone.localdate() <= D(2026, 12, 14):
-        page = client.post(url, {"programme": app.programme_id, "ids": [app.pk], "starts_on": "2026-12-14",
-                                 "step": "preview"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert 'id="publicity-preview"' in page
-        assert 'id="calendar-fallback"' not in page
-
-    # Confirmed: the batch records the fallback.
-    response = client.post(url, {"programme": app.programme_id, "ids": [app.pk], "starts_on": start.isoformat(),
-                                 "step": "open", "confirm": "1",
-                                 "previewed": f"{start.isoformat()}|{expected.end.isoformat()}"})
+    # Staff enter the year's holidays: the period is counted with them and can be opened.
+    for year in expected.fallback_years:
+        HolidayDay.objects.create(date=D(year, 1, 1), is_workday=False, name="元旦")
+    counted = WorkingCalendar().period(start, app.programme.publicity_working_days)
+    assert not counted.used_fallback
+    page = client.post(url, dict(data, step="preview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="calendar-fallback"' not in page and 'id="publicity-confirm"' in page
+    response = client.post(url, dict(data, step="open", confirm="1",
+                                     previewed=f"{start.isoformat()}|{counted.end.isoformat()}"))
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.state == "publicity"
-    batch = app.publicity_entries.get().batch
-    assert batch.ends_on == expected.end and batch.calendar_fallback
+    assert app.publicity_entries.get().batch.ends_on == counted.end
