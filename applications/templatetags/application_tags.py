@@ -2,15 +2,18 @@
 
 * ``rule_label``: a programme rule in readable words (its kind's label and its parameters);
 * ``state_label``: the display name of an application state (badges: ``.state-<state>`` in portal.css);
-* ``result_colour``: the Bootstrap colour of a rule or checklist result.
+* ``result_colour``: the Bootstrap colour of a rule or checklist result;
+* ``verify_path``: the public verification page of a certificate number.
 """
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.models import CreditRecord, UnitType
 from portal.templatetags.portal_tags import _number
 
+from ..certificates import verification_code
 from ..choices import LeadCategory, PersonRole
 from ..rules import LEAD_FLAGS, REGISTRY
 from ..states import State
@@ -91,3 +94,9 @@ RESULT_COLOURS = {"pass": "success", "fail": "danger", "warn": "warning", "manua
 @register.filter
 def result_colour(status):
     return RESULT_COLOURS.get(status, "secondary")
+
+
+@register.filter
+def verify_path(certificate_number):
+    """The public verification page of a certificate (its keyed link)."""
+    return reverse("review:verify_certificate", args=[certificate_number, verification_code(certificate_number)])

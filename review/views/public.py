@@ -25,14 +25,17 @@ PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
 
 
 def publicity_list(request):
-    """公示: the batches whose period is running today."""
+    """公示: the batches whose period is running today, and the archive of the ended ones with their
+    results (how many of each list were filed)."""
     today = timezone.localdate()
-    batches = (PublicityBatch.objects.filter(starts_on__lte=today, ends_on__gte=today)
-               .select_related("programme__authority")
-               .annotate(entry_count=Count("entries", filter=Q(entries__application__state__in=PUBLIC_ENTRY_STATES)))
-               .order_by("ends_on", "pk"))
+    public = PublicityBatch.objects.select_related("programme__authority").annotate(
+        entry_count=Count("entries", filter=Q(entries__application__state__in=PUBLIC_ENTRY_STATES)),
+        filed_count=Count("entries", filter=Q(entries__application__state=State.FILED)))
+    running = public.filter(starts_on__lte=today, ends_on__gte=today).order_by("ends_on", "pk")
+    ended = public.filter(ends_on__lt=today).order_by("-ends_on", "-pk")
     return render(request, "review/public/publicity_list.html", {
-        "page": Paginator(batches, 20).get_page(request.GET.get("page")), "today": today})
+        "page": Paginator(running, 20).get_page(request.GET.get("page")),
+        "archive": Paginator(ended, 20).get_page(request.GET.get("archive")), "today": today})
 
 
 def publicity_detail(request, batch_id):

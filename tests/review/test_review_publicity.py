@@ -1,6 +1,7 @@
 """Decision, publicity with objections, filing and the public directory, through the pages."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -360,6 +361,31 @@ def test_the_directory_lists_filed_consortia_and_searches_chinese_substrings(cli
     assert filed.name in page and other.name in page
     page = client.get(url, {"programme": "weihai-2026"}).content.decode()
     assert filed.name not in page
+    # Each certificate number links to its public verification page, which confirms it.
+    from applications.certificates import verification_code
+
+    verify = reverse("review:verify_certificate", args=[filed.certificate_number,
+                                                        verification_code(filed.certificate_number)])
+    assert f'href="{verify}"' in client.get(url).content.decode()
+    assert filed.name in client.get(verify).content.decode()
+
+
+def test_ended_publicity_stays_in_the_public_archive_with_its_result(client, seeded):
+    """After its period, a publicity list leaves the running ones but stays public in the archive, with how
+    many of its consortia were filed."""
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    ended = make_application("weihai-2026", state=State.PUBLICITY, publicity_start=start)
+    batch = ended.publicity_entries.get().batch
+    page = client.get(reverse("review:publicity_list")).content.decode()
+    archive = page[page.index('id="publicity-archive"'):]
+    running = page[:page.index('id="publicity-archive"')]
+    assert batch.title in archive and batch.title not in running
+    assert f"{batch.starts_on.isoformat()} – {batch.ends_on.isoformat()}" in archive
+    services.file_applications([ended.pk], staff_user(ended.programme.authority))
+    archive = client.get(reverse("review:publicity_list")).content.decode().split('id="publicity-archive"')[1]
+    row = archive[archive.index(batch.title):archive.index("</tr>", archive.index(batch.title))]
+    assert re.findall(r'class="text-end">(\d+)</td>', row) == ["1", "1"]  # consortia, filed
+    assert client.get(reverse("review:publicity_detail", args=[batch.pk])).status_code == 200
 
 
 # --- decisions ----------------------------------------------------------------------------------------
