@@ -11,6 +11,7 @@
 """
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,23 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.credit_code = creditcode.normalise(self.credit_code)
         super().save(*args, **kwargs)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows that are written once and never changed or deleted (logs, frozen versions, evidence)."""
+
+    append_only_message = "This record is append-only."
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.append_only_message)
 
 
 class Role(models.TextChoices):

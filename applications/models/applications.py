@@ -6,14 +6,13 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
-from portal.models import District, Unit, UnitType
+from portal.models import AppendOnlyModel, District, Unit, UnitType
 
 from ..choices import LeadCategory, LeadSelection, OperatorStatus, PersonRole
 from ..lifecycle import ApplicationWorkflow
@@ -283,8 +282,10 @@ class AttachmentFile(models.Model):
         return hashlib.sha256(data).hexdigest()
 
 
-class ApplicationVersion(models.Model):
+class ApplicationVersion(AppendOnlyModel):
     """An immutable snapshot frozen at each submission."""
+
+    append_only_message = "An application version is immutable."
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -299,10 +300,3 @@ class ApplicationVersion(models.Model):
     def __str__(self):
         return f"{self.application_id} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("An application version is immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("An application version is immutable.")

@@ -4,18 +4,19 @@ the certificate counters."""
 
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role
+from portal.models import AppendOnlyModel, Role
 
 from .files import review_file_path
 
 
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnlyModel):
     """Append-only record of every state change (who, as what, from, to, why, when, where from)."""
+
+    append_only_message = "The transition log is append-only."
 
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="log")
     transition = models.CharField(_("action"), max_length=40)
@@ -33,13 +34,6 @@ class TransitionLog(models.Model):
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("The transition log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The transition log is append-only.")
 
 
 class DistrictOpinion(models.Model):
