@@ -45,6 +45,21 @@ class PersonRole(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Notice(models.TextChoices):
+    """The kinds of inbox notice about applications (each has its text in templates/notices/<kind>.txt)."""
+
+    RECEIVED = "received"
+    NEW_ITEM = "new_item"
+    RETURNED = "returned"
+    RECOMMENDED = "recommended"
+    NOT_RECOMMENDED = "not_recommend"
+    REFUSED = "refuse"
+    PUBLICITY = "publicity"
+    FILED = "filed"
+    EXPERT_INVITED = "expert_invited"
+    OBJECTION_RECEIVED = "objection_received"
+
+
 # The review's vocabulary that the lifecycle's conditions read (review.models uses these).
 
 class AssignmentStatus(models.TextChoices):

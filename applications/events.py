@@ -9,6 +9,7 @@ from notices.models import Job
 from notices.outbox import notify, users_with_role
 from portal.models import Role
 
+from .choices import Notice
 from .documents import application_document
 from .states import State
 
@@ -37,18 +38,18 @@ def _link(application):
 def received(event):
     application = event.instance
     application_document(Job.Kind.NOTICE_RECEIVED, application)
-    notify(applicants(application), "received", {"name": str(application), "state": application.get_state_display()},
+    notify(applicants(application), Notice.RECEIVED, {"name": str(application), "state": application.get_state_display()},
            _link(application))
     reviewers = (district_reviewers(application) if event.target == State.DISTRICT_REVIEW
                  else programme_staff(application.programme))
-    notify(reviewers, "new_item", {"name": str(application), "unit": application.unit.name}, _link(application))
+    notify(reviewers, Notice.NEW_ITEM, {"name": str(application), "unit": application.unit.name}, _link(application))
 
 
 @on(SUBJECT, "return_for_revision")
 def returned(event):
     application = event.instance
     application_document(Job.Kind.NOTICE_RETURNED, application, payload={"reason": event.reason})
-    notify(applicants(application), "returned", {"name": str(application), "reason": event.reason},
+    notify(applicants(application), Notice.RETURNED, {"name": str(application), "reason": event.reason},
            _link(application))
 
 
@@ -56,26 +57,26 @@ def returned(event):
 def recommended(event):
     application = event.instance
     application_document(Job.Kind.RECOMMENDATION, application, payload={"opinion": event.reason})
-    notify(applicants(application), "recommended", {"name": str(application)}, _link(application))
+    notify(applicants(application), Notice.RECOMMENDED, {"name": str(application)}, _link(application))
 
 
 @on(SUBJECT, "not_recommend", "refuse")
 def refused(event):
     application = event.instance
     application_document(Job.Kind.NOTICE_REFUSED, application, payload={"reason": event.reason, "stage": event.name})
-    notify(applicants(application), event.name, {"name": str(application), "reason": event.reason},
+    notify(applicants(application), Notice(event.name), {"name": str(application), "reason": event.reason},
            _link(application))
 
 
 @on(SUBJECT, "publicize")
 def publicized(event):
     application = event.instance
-    notify(applicants(application), "publicity", {"name": str(application)}, _link(application))
+    notify(applicants(application), Notice.PUBLICITY, {"name": str(application)}, _link(application))
 
 
 @on(SUBJECT, "file")
 def filed(event):
     application = event.instance
     application_document(Job.Kind.CERTIFICATE, application)
-    notify(applicants(application), "filed", {"name": str(application), "number": application.certificate_number},
+    notify(applicants(application), Notice.FILED, {"name": str(application), "number": application.certificate_number},
            _link(application))

@@ -41,7 +41,7 @@ def add_job(kind, key, subject=None, notification=None, payload=None):
 def render_notice(kind, context):
     """(subject, body) of a notice of ``kind``: ``templates/notices/<kind>.txt`` is the subject line, a blank
     line, then the body, rendered in the active language (the caller's portal_language())."""
-    subject, _blank, body = render_to_string(f"notices/{kind}.txt", context).strip().partition("\n\n")
+    subject, _blank, body = render_to_string(f"notices/{str(kind)}.txt", context).strip().partition("\n\n")
     return subject.strip(), body.strip()
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import lifecycle
+from applications.choices import Notice
 from applications.services import fire
 from applications.stages import StageKey, stage_params
 from applications.states import State
@@ -84,7 +85,7 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
             assignment = Assignment.objects.create(application=app, expert_id=expert_id, draw=draw, deadline=deadline)
             if assignment.expert.user_id:
                 with portal_language():
-                    outbox.notify([assignment.expert.user], "expert_invited",
+                    outbox.notify([assignment.expert.user], Notice.EXPERT_INVITED,
                                   {"name": str(app), "programme": app.programme.title,
                                    "deadline": deadline.isoformat()},
                                   reverse("review:assignment_detail", args=[assignment.pk]))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import lifecycle
+from applications.choices import Notice
 from applications.services import fire
 from applications.states import State
 from applications.uploads import UploadRejected
@@ -98,7 +99,7 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
     application = entry.application
     with portal_language():
         outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id),
-                      "objection_received", {"name": str(application)}, reverse("review:publicity_batch", args=[batch.pk]))
+                      Notice.OBJECTION_RECEIVED, {"name": str(application)}, reverse("review:publicity_batch", args=[batch.pk]))
     return objection
 
 
