@@ -60,6 +60,26 @@ def recommended(event):
     notify(applicants(application), Notice.RECOMMENDED, {"name": str(application)}, _link(application))
 
 
+@on(SUBJECT, "pass_formal_review")
+def formal_passed(event):
+    application = event.instance
+    notify(applicants(application), Notice.FORMAL_PASSED,
+           {"name": str(application), "state": application.get_state_display()}, _link(application))
+
+
+@on(SUBJECT, "start_expert_review")
+def expert_review_started(event):
+    application = event.instance
+    notify(applicants(application), Notice.EXPERT_REVIEW, {"name": str(application)}, _link(application))
+
+
+@on(SUBJECT, "approve")
+def approved(event):
+    application = event.instance
+    notify(applicants(application), Notice.APPROVED,
+           {"name": str(application), "state": application.get_state_display()}, _link(application))
+
+
 @on(SUBJECT, "not_recommend", "refuse")
 def refused(event):
     application = event.instance

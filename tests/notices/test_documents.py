@@ -451,7 +451,7 @@ def test_every_event_reaches_its_people_in_the_inbox_and_by_email(dispatch):
 
     reviewer = district_user(district_of("weihai-2026"))  # there before the submission
     weihai = make_application("weihai-2026", state="filed")
-    for kind in ("received", "recommended", "publicity", "filed"):
+    for kind in ("received", "recommended", "formal_passed", "expert_review", "publicity", "filed"):
         assert notes(weihai, kind), kind
     assert weihai.certificate_number in notes(weihai, "filed")[0].body
     invited = Notification.objects.filter(kind="expert_invited", url__contains="/experts/assignments/")
@@ -459,6 +459,8 @@ def test_every_event_reaches_its_people_in_the_inbox_and_by_email(dispatch):
     assignment = weihai.assignments.select_related("expert__user").first()
     assert assignment.deadline.isoformat() in invited.get(recipient=assignment.expert.user).body
     assert Notification.objects.filter(kind="new_item", recipient=reviewer).exists()
+    approved = make_application("beijing-2026", state="approved")
+    assert "approved, awaiting publicity or filing" in notes(approved, "approved")[0].body
 
     returned = make_application("beijing-2026", state="returned", reason="请补充成员单位盖章页。")
     assert "请补充成员单位盖章页。" in notes(returned, "returned")[0].body
