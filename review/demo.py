@@ -20,7 +20,7 @@ from pypdf import PdfWriter
 
 from applications import services as app_services
 from applications.models import Application, BudgetLine, Member, Person, Target, Task
-from applications.stages import StageKey, route, route_has_publicity, stage_params
+from applications.stages import STAGES, StageKey, route, route_has_publicity, stage_params
 from applications.states import State
 from portal.models import District, Role, UnitType, User
 
@@ -133,13 +133,8 @@ def step(application, users):
 
 def waiting_states(application):
     """The states of this application's route from submission to filing, in order."""
-    states = []
-    for key in route(application):
-        if key == StageKey.EXPERT_REVIEW:
-            states += [State.EXPERT_PENDING, State.EXPERT_REVIEW]
-        elif key in (StageKey.DISTRICT_REVIEW, StageKey.FORMAL_REVIEW, StageKey.DECISION):
-            states.append({StageKey.DISTRICT_REVIEW: State.DISTRICT_REVIEW, StageKey.FORMAL_REVIEW: State.FORMAL_REVIEW,
-                           StageKey.DECISION: State.DECISION}[key])
+    states = [state for key in route(application) if key not in (StageKey.PUBLICITY, StageKey.FILING)
+              for state in STAGES[key].states]
     states.append(State.APPROVED)
     if route_has_publicity(application):
         states.append(State.PUBLICITY)
@@ -165,6 +160,5 @@ def populate(programme, unit, applicant):
             application = step(application, users)
     returned = step(draft(programme, unit, applicant, str(State.RETURNED.label)), users)
     reviewer = users["district"] if returned.state == State.DISTRICT_REVIEW else users["staff"]
-    services_return = app_services.fire(returned.pk, "return_for_revision", reviewer,
-                                        reason="请补充成员单位的合作协议。")
-    return len(made) + (1 if services_return else 0)
+    app_services.fire(returned.pk, "return_for_revision", reviewer, reason="请补充成员单位的合作协议。")
+    return len(made) + 1

@@ -32,6 +32,7 @@ from applications.services import fire
 from applications.states import State
 from portal.models import District, Division, Role, UnitType, User
 from review import services
+from review.demo import waiting_states
 from review.models import Expert
 
 from .factories import ApplicationFactory, UnitFactory, UserFactory, make_credit_code
@@ -189,17 +190,7 @@ def quick_application(code, trait, unit=None, lead_selected_by=None, publicity_s
 
 def forward_states(app):
     """The states this application passes through from draft to filed, in order."""
-    states = [State.DRAFT]
-    for key in stages.route(app):
-        if key == "expert_review":
-            states += [State.EXPERT_PENDING, State.EXPERT_REVIEW]
-        elif key in ("district_review", "formal_review", "decision"):
-            states.append(stages.STAGES[key].waits_in)
-    states.append(State.APPROVED)
-    if stages.route_has_publicity(app):
-        states.append(State.PUBLICITY)
-    states.append(State.FILED)
-    return states
+    return [State.DRAFT, *waiting_states(app)]
 
 
 def reload(app):
