@@ -102,6 +102,8 @@ class Document(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=10, default="zh-hans")
     created_at = models.DateTimeField(default=timezone.now)
+    # Characters of the text that no document font draws (each shown as a box): reported to staff.
+    missing_characters = models.CharField(_("characters no font draws"), max_length=200, blank=True)
 
     class Meta:
         db_table = "review_document"
@@ -110,3 +112,18 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["kind", "subject_type", "subject_id", "version"], name="one_document_version",
                                     nulls_distinct=False),
         ]
+
+
+class Counter(models.Model):
+    """The last number issued in a series and year (文号 per issuer, 申报编号 per programme).  The row is
+    locked until the issuing transaction commits, so numbers are gap-free and never issued twice."""
+
+    series = models.CharField(max_length=80)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_year")]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last}"

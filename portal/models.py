@@ -72,6 +72,13 @@ class Authority(models.Model):
     short_name = models.CharField(_("short name"), max_length=30)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("region governed"))
+    # What its papers carry (GB/T 9704-2012): the pattern of its 发文字号 and where the public objects.
+    document_number_format = models.CharField(
+        _("document number pattern"), max_length=60, blank=True,
+        help_text=_("The 发文字号 of its notices, with {year} and {n}, e.g. 威科字〔{year}〕{n}号."))
+    objection_phone = models.CharField(_("objection phone"), max_length=40, blank=True)
+    objection_address = models.CharField(_("objection address"), max_length=200, blank=True)
+    objection_email = models.EmailField(_("objection e-mail"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +88,10 @@ class Authority(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def number_pattern(self):
+        return self.document_number_format or f"{self.short_name}〔{{year}}〕{{n}}号"
+
 
 class District(models.Model):
     """A reviewing office of one authority; covers a division and everything below it."""
@@ -89,6 +100,9 @@ class District(models.Model):
                                   verbose_name=_("authority"))
     name = models.CharField(_("name"), max_length=80)
     division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division covered"))
+    document_number_format = models.CharField(
+        _("document number pattern"), max_length=60, blank=True,
+        help_text=_("The 发文字号 of its recommendations, with {year} and {n}, e.g. 姑苏科荐〔{year}〕{n}号."))
 
     class Meta:
         ordering = ["authority", "division__code"]
@@ -98,6 +112,10 @@ class District(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def number_pattern(self):
+        return self.document_number_format or f"{self.name[:2]}科荐〔{{year}}〕{{n}}号"
 
     @classmethod
     def suggest(cls, authority: Authority, division: Division | None):

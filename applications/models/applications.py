@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
+from notices.numbers import next_number
 from portal.models import AppendOnlyModel, District, Unit, UnitType
 
 from ..choices import LeadCategory, LeadSelection, OperatorStatus, PersonRole
@@ -34,6 +35,12 @@ class ApplicationQuerySet(models.QuerySet):
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
                 "files")),
         )
+
+
+def application_reference(programme, year):
+    """The next 申报编号 of ``programme`` in ``year``, e.g. WHCXLHTSB20260007 (drawn in the creating transaction)."""
+    n = next_number(f"reference:{programme.certificate_prefix}", year)
+    return f"{programme.certificate_prefix}SB{year}{n:04d}"
 
 
 class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
@@ -88,6 +95,9 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     returned_from = models.CharField(_("returned from"), max_length=30, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # 申报编号: drawn when the application is created (the printed draft carries it on its cover, is stamped and
+    # its scan uploaded before submission), unique per programme and year, e.g. WHCXLHTSB20260007.
+    reference = models.CharField(_("application number"), max_length=40, null=True, blank=True, unique=True)
     certificate_number = models.CharField(_("certificate number"), max_length=40, null=True, blank=True, unique=True)
     filed_on = models.DateField(_("filing date"), null=True, blank=True)
     revoked_on = models.DateField(_("certificate revoked on"), null=True, blank=True)
@@ -108,6 +118,11 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
 
     def __str__(self):
         return self.name or _("(unnamed application #%(id)s)") % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        if not self.reference and self.programme_id:
+            self.reference = application_reference(self.programme, timezone.localdate().year)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("review:application_detail", args=[self.pk])
