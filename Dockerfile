@@ -7,11 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Fonts and Pango/HarfBuzz for WeasyPrint PDFs with Chinese text; gettext for compilemessages;
-# Node.js/npm for the front-end assets (Bootstrap comes from npm, never from a CDN).
+# Fonts and Pango/HarfBuzz for WeasyPrint PDFs with Chinese text (fonts-noto-cjk and fonts-hanazono
+# are the sources of the document fonts built below); gettext for compilemessages; Node.js/npm for
+# the front-end assets (Bootstrap comes from npm, never from a CDN).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-noto-cjk fonts-hanazono fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
       gettext nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
@@ -21,6 +22,14 @@ WORKDIR /app
 # not a package ([tool.setuptools] packages = []); installing it installs its dependencies.
 COPY pyproject.toml /tmp/build/pyproject.toml
 RUN pip install /tmp/build && rm -rf /tmp/build
+
+# The document fonts (notices/fonts.py), built into the image so that every PDF embeds a small subset
+# of them, never the full system font.  Only the script is copied first: the two-minute build is
+# cached until the script or the packages above change.  Not under VAR_DIR (/var/lib/portal: the
+# run-time data, where compose mounts its volume).
+ENV DOCUMENT_FONT_DIR=/app/var/fonts
+COPY scripts/build_font.py /tmp/build/build_font.py
+RUN python /tmp/build/build_font.py "$DOCUMENT_FONT_DIR" && rm -rf /tmp/build
 
 COPY . .
 

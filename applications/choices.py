@@ -59,6 +59,7 @@ class Notice(models.TextChoices):
     REFUSED = "refuse"
     PUBLICITY = "publicity"
     FILED = "filed"
+    REISSUED = "reissued"
     EXPERT_INVITED = "expert_invited"
     OBJECTION_RECEIVED = "objection_received"
 

@@ -10,7 +10,8 @@ from notices.outbox import notify, users_with_role
 from portal.models import Role
 
 from .choices import Notice
-from .documents import application_document
+from .documents import application_document, certificate_document, refusal_title
+from .models import Certificate
 from .states import State
 
 SUBJECT = "applications.application"
@@ -37,7 +38,11 @@ def _link(application):
 @on(SUBJECT, "submit", "resubmit")
 def received(event):
     application = event.instance
-    application_document(Job.Kind.NOTICE_RECEIVED, application)
+    # 受理回执: issued by the office that receives it, numbered 申报编号-n (the n-th submission).
+    receipt = application.log.filter(transition__in=("submit", "resubmit")).count()
+    application_document(Job.Kind.NOTICE_RECEIVED, application, numbered=False,
+                         by_district=event.target == State.DISTRICT_REVIEW,
+                         payload={"receipt": f"{application.reference}-{receipt:02d}"})
     notify(applicants(application), Notice.RECEIVED, {"name": str(application), "state": application.get_state_display()},
            _link(application))
     reviewers = (district_reviewers(application) if event.target == State.DISTRICT_REVIEW
@@ -48,7 +53,8 @@ def received(event):
 @on(SUBJECT, "return_for_revision")
 def returned(event):
     application = event.instance
-    application_document(Job.Kind.NOTICE_RETURNED, application, payload={"reason": event.reason})
+    application_document(Job.Kind.NOTICE_RETURNED, application, payload={"reason": event.reason},
+                         by_district=event.source == State.DISTRICT_REVIEW)
     notify(applicants(application), Notice.RETURNED, {"name": str(application), "reason": event.reason},
            _link(application))
 
@@ -56,7 +62,7 @@ def returned(event):
 @on(SUBJECT, "recommend")
 def recommended(event):
     application = event.instance
-    application_document(Job.Kind.RECOMMENDATION, application, payload={"opinion": event.reason})
+    application_document(Job.Kind.RECOMMENDATION, application, payload={"opinion": event.reason}, by_district=True)
     notify(applicants(application), Notice.RECOMMENDED, {"name": str(application)}, _link(application))
 
 
@@ -83,7 +89,9 @@ def approved(event):
 @on(SUBJECT, "not_recommend", "refuse")
 def refused(event):
     application = event.instance
-    application_document(Job.Kind.NOTICE_REFUSED, application, payload={"reason": event.reason, "stage": event.name})
+    application_document(Job.Kind.NOTICE_REFUSED, application, by_district=event.name == "not_recommend",
+                         payload={"reason": event.reason, "stage": event.name,
+                                  "title": refusal_title(application.programme, event.name, event.source)})
     notify(applicants(application), Notice(event.name), {"name": str(application), "reason": event.reason},
            _link(application))
 
@@ -97,6 +105,16 @@ def publicized(event):
 @on(SUBJECT, "file")
 def filed(event):
     application = event.instance
-    application_document(Job.Kind.CERTIFICATE, application)
+    certificate_document(Certificate.freeze(application, application.filed_on))
     notify(applicants(application), Notice.FILED, {"name": str(application), "number": application.certificate_number},
+           _link(application))
+
+
+def reissued(certificate):
+    """A filed consortium's name changed: the new edition of its certificate is issued (not a transition:
+    the filing service calls this in the same transaction)."""
+    application = certificate.application
+    certificate_document(certificate)
+    notify(applicants(application), Notice.REISSUED,
+           {"name": certificate.name, "number": certificate.number, "edition": certificate.edition},
            _link(application))

@@ -235,12 +235,25 @@ SUZHOU = "苏州市科学技术局"
 WEIHAI = "威海市科学技术局"
 ZGC = "中关村科技园区管理委员会"
 
+# Each authority's 发文字号 pattern and where the public sends objections to a 公示 (phone, address,
+# e-mail).  The contacts below are demonstration values in the right form: an authority enters its own
+# in the admin (Authorities) before it opens a publicity, which is refused while they are empty.
 AUTHORITIES = [
-    {"name": BEIJING, "short_name": "北京市科委", "level": "city", "region": "110000"},
-    {"name": JIANGSU, "short_name": "江苏省科技厅", "level": "province", "region": "320000"},
-    {"name": SUZHOU, "short_name": "苏州市科技局", "level": "city", "region": "320500"},
-    {"name": WEIHAI, "short_name": "威海市科技局", "level": "city", "region": "371000"},
-    {"name": ZGC, "short_name": "中关村管委会", "level": "park", "region": "110000"},
+    {"name": BEIJING, "short_name": "北京市科委", "level": "city", "region": "110000",
+     "document_number_format": "京科发〔{year}〕{n}号", "objection_phone": "010-00000001",
+     "objection_address": "北京市科学技术委员会（演示地址）", "objection_email": "objection-bj@example.org"},
+    {"name": JIANGSU, "short_name": "江苏省科技厅", "level": "province", "region": "320000",
+     "document_number_format": "苏科发〔{year}〕{n}号", "objection_phone": "025-00000002",
+     "objection_address": "江苏省科学技术厅（演示地址）", "objection_email": "objection-js@example.org"},
+    {"name": SUZHOU, "short_name": "苏州市科技局", "level": "city", "region": "320500",
+     "document_number_format": "苏科字〔{year}〕{n}号", "objection_phone": "0512-00000003",
+     "objection_address": "苏州市科学技术局（演示地址）", "objection_email": "objection-sz@example.org"},
+    {"name": WEIHAI, "short_name": "威海市科技局", "level": "city", "region": "371000",
+     "document_number_format": "威科字〔{year}〕{n}号", "objection_phone": "0631-0000004",
+     "objection_address": "威海市科学技术局（演示地址）", "objection_email": "objection-wh@example.org"},
+    {"name": ZGC, "short_name": "中关村管委会", "level": "park", "region": "110000",
+     "document_number_format": "中科园发〔{year}〕{n}号", "objection_phone": "010-00000005",
+     "objection_address": "中关村科技园区管理委员会（演示地址）", "objection_email": "objection-zgc@example.org"},
 ]
 
 # --- district offices: authority -> [(office name, division code)] -----------------------------
@@ -359,7 +372,9 @@ PROGRAMMES = [
             {"key": "expert_review", "label": "专家评审（材料审查、现场考察、答辩评审）",
              "modes": ["material", "site_visit", "defence"], "visit_required": True},
             {"key": "decision", "label": "确定支持名单"},
-            {"key": "filing", "label": "纳入支持名单"},
+            {"key": "filing", "label": "纳入支持名单", "act": "支持",  # 四（四）确定创新联合体支持名单
+             "certificate_title": "北京市创新联合体支持证书",
+             "certificate_text": "经主管部门组织专家审查、现场考察和答辩评审，{name}列入北京市创新联合体支持名单。"},
         ],
         "publicity_working_days": 5,
         "contact": "北京市科学技术委员会、中关村科技园区管理委员会（联系人及电话以当年申报通知为准）",
@@ -429,7 +444,9 @@ PROGRAMMES = [
             {"key": "district_review", "label": "设区市科技局核实推荐"},
             {"key": "expert_review", "label": "省科技厅组织专家评估论证"},
             {"key": "decision", "label": "择优予以支持"},
-            {"key": "filing", "label": "纳入省创新联合体"},
+            {"key": "filing", "label": "纳入省创新联合体", "act": "纳入",  # 五（四）择优予以支持
+             "certificate_title": "江苏省创新联合体证书",
+             "certificate_text": "经设区市科技局审核推荐、省科技厅组织专家评估论证，{name}纳入江苏省创新联合体，予以支持。"},
         ],
         "publicity_working_days": 5,
         "contact": "江苏省科学技术厅（联系人及电话以当年申报通知为准）",
@@ -509,7 +526,9 @@ PROGRAMMES = [
             {"key": "district_review", "label": "县级市（区）科技部门审核推荐", "recommendation_letter": True,
              "skip_when": {"lead_selected_by": ["city"]}},
             {"key": "decision", "label": "苏州市科技局审定立项"},
-            {"key": "filing", "label": "立项建设", "certificate_title": "创新联合体立项证书"},  # 四（四）批准立项建设
+            {"key": "filing", "label": "立项建设", "act": "立项",  # 四（四）批准立项建设
+             "certificate_title": "苏州市创新联合体立项证书",
+             "certificate_text": "经苏州市科学技术局审定，{name}批准立项建设。"},
         ],
         "publicity_working_days": 5,
         "contact": "苏州市科学技术局（联系人及电话以当年申报通知为准）",
@@ -599,7 +618,9 @@ PROGRAMMES = [
             {"key": "expert_review", "label": "专家评估（审查、现场考察或答辩评审）",
              "modes": ["material", "site_visit", "defence"], "visit_required": True},
             {"key": "publicity", "label": "公示"},
-            {"key": "filing", "label": "备案并向社会公布"},
+            {"key": "filing", "label": "备案并向社会公布", "act": "备案",  # 四 5.公示备案
+             "certificate_title": "威海市创新联合体备案证书",
+             "certificate_text": "经主管部门审核推荐、专家评估和公示，{name}予以备案。"},
         ],
         "publicity_working_days": 5,
         "contact": "威海市科学技术局（联系人及电话以当年通知为准）",
@@ -667,7 +688,9 @@ PROGRAMMES = [
             {"key": "expert_review", "label": "专家论证"},
             {"key": "decision", "label": "主任办公会审议", "meeting": "主任办公会"},
             {"key": "publicity", "label": "中关村示范区网站公示"},
-            {"key": "filing", "label": "纳入高精尖产业协同创新平台体系", "agreement": True},
+            {"key": "filing", "label": "纳入高精尖产业协同创新平台体系", "agreement": True, "act": "纳入",  # 第十条（三）
+             "certificate_title": "中关村高精尖产业协同创新平台证书",
+             "certificate_text": "经审议并公示无异议，{name}纳入中关村示范区高精尖产业协同创新平台体系。"},
         ],
         "publicity_working_days": 5,
         "contact": "中关村科技园区管理委员会（联系人及电话以中关村示范区网站发布的申报通知为准）",

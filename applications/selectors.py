@@ -6,10 +6,12 @@ prefetches (the programme's attachment requirements, the attachments with their 
 files), so they add no query when given such an application.
 """
 
+from django.db.models import OuterRef, Q, Subquery
+
 from portal.models import Role
 
 from .choices import AssignmentStatus
-from .models import Application
+from .models import Application, Certificate
 from .states import State
 
 
@@ -49,3 +51,29 @@ def latest_files(application):
     uploaded version."""
     return [(a.requirement, max(a.files.all(), key=lambda f: f.version, default=None))
             for a in application.attachments.all()]
+
+
+def certificate_editions(application):
+    """Every edition of ``application``'s certificate, the current one first."""
+    return list(application.certificates.order_by("-edition"))
+
+
+def certificate_of_document(document):
+    """The certificate edition a stored certificate PDF is (None for other documents)."""
+    if document is None or document.kind != "certificate":
+        return None
+    return Certificate.objects.select_related("application").filter(
+        application_id=document.subject_id, edition=document.job.payload.get("edition", 1)).first()
+
+
+def directory_entries(filed, q=""):
+    """The public directory's rows: ``filed`` applications with what their current certificate says (the
+    consortium's and the lead unit's names as issued: a unit renamed later does not change them)."""
+    current = Certificate.objects.filter(application=OuterRef("pk"), superseded_on__isnull=True).order_by("-edition")
+    rows = filed.select_related("programme").annotate(
+        certified_name=Subquery(current.values("name")[:1]),
+        certified_lead=Subquery(current.values("lead_name")[:1])).order_by("-filed_on", "certificate_number")
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(certificates__lead_name__icontains=q)
+                           | Q(certificate_number__icontains=q)).distinct()
+    return rows

@@ -271,7 +271,9 @@ STAGES = {stage.key: stage for stage in (
                                        gettext_lazy("Publicity"), fallback="review:publicity_manage")}),
     Stage(StageKey.FILING, StageKey.FILING.label, Role.STAFF, "programme staff", State.APPROVED, (State.APPROVED,),
           params={"agreement": gettext_lazy("a signed agreement with targets is required"),
-                  "certificate_title": gettext_lazy("the certificate's title")},
+                  "act": gettext_lazy("what filing is called in the guideline (备案, 立项, 纳入, 认定)"),
+                  "certificate_title": gettext_lazy("the certificate's title"),
+                  "certificate_text": gettext_lazy("the certificate's statement, with {name} for the consortium")},
           conditions=(publicity_over_without_pending_objection, agreement_signed),
           pages={State.APPROVED: Page("review:filing", "", gettext_lazy("File"), gettext_lazy("File"))}),
 )}

@@ -97,7 +97,7 @@ class Document(models.Model):
     version = models.PositiveIntegerField(default=1)
     job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="document")
     file = models.FileField(upload_to=document_path, max_length=200)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, db_index=True)  # the verification page looks a file up by it
     size = models.PositiveIntegerField()
     task_id = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=10, default="zh-hans")

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from portal.models import User
 
-from . import documents
+from . import documents, numbers
 from .models import Document, Job, Notification
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,23 @@ def add_job(kind, key, subject=None, notification=None, payload=None):
     if created and settings.OUTBOX_DISPATCH:
         transaction.on_commit(lambda: enqueue(job.pk))
     return job
+
+
+def add_document(kind, key, issuer, pattern="", subject=None, payload=None):
+    """The job of a document issued by ``issuer`` (its full name) today, as part of the act that calls for it.
+
+    The payload records what the paper must say whenever it is rendered: the date of the act and, when
+    the issuer numbers its papers (``pattern`` such as 威科字〔{year}〕{n}号), its 发文字号 — drawn here,
+    inside the act's transaction, so the numbers of an issuer's year are gap-free.  A second call with
+    the same key finds the first job and draws nothing."""
+    existing = Job.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    day = timezone.localdate()
+    payload = {"date": day.isoformat(), "issuer": issuer, **(payload or {})}
+    if pattern:
+        payload["number"] = numbers.document_number(pattern, f"issuer:{issuer}", day.year)
+    return add_job(kind, key, subject=subject, payload=payload)
 
 
 def render_notice(kind, context):
@@ -132,12 +149,12 @@ def _send_email(job):
 
 
 def _render_document(job, task_id):
-    data = documents.render_pdf(documents.template_of(job.kind), documents.context_for(job))
+    data, missing = documents.issue(job)
     digest = hashlib.sha256(data).hexdigest()
     version = Document.objects.filter(kind=job.kind, subject_type_id=job.subject_type_id,
                                       subject_id=job.subject_id).count() + 1
     document = Document(kind=job.kind, subject_type_id=job.subject_type_id, subject_id=job.subject_id, version=version,
-                        job=job, sha256=digest, size=len(data), task_id=task_id)
+                        job=job, sha256=digest, size=len(data), task_id=task_id, missing_characters=missing[:200])
     name = f"documents/{job.kind}/{digest[:2]}/{digest}.pdf"
     documents.write_atomically(default_storage, name, data)
     document.file.name = name

@@ -9,6 +9,7 @@ lists them.  ``PORTAL_ENV`` selects a profile:
   must be given) and every ``check --deploy`` warning is addressed.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -271,7 +272,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
     "socket_connect_timeout": 2,
 }
-# Built at set-up by scripts/build_font.py from Debian's fonts-noto-cjk (never committed).
-DOCUMENT_FONT_DIR = env("DOCUMENT_FONT_DIR", str(VAR_DIR / "fonts"))
+# The document fonts (notices/fonts.py), built at set-up by scripts/build_font.py from Debian's
+# fonts-noto-cjk and fonts-hanazono (never committed): <project>/var/fonts, on purpose not under VAR_DIR
+# (the production image sets VAR_DIR to its data volume and builds the fonts into the image instead).
+DOCUMENT_FONT_DIR = env("DOCUMENT_FONT_DIR", str(BASE_DIR / "var" / "fonts"))
+# PAdES signatures (notices/signing.py).  Production: SIGNING_KEYS_JSON maps each issuer's full name
+# (authority or district office) to its PKCS#12 file, SIGNING_KEY_PASSPHRASE opens them, and
+# SIGNING_TRUST_ROOTS lists the CA certificates (PEM) the verification page trusts.  Elsewhere a local
+# demo CA in SIGNING_DEMO_DIR issues each issuer a certificate the first time it signs.
+SIGNING_KEYS = json.loads(env("SIGNING_KEYS_JSON", "{}"))
+SIGNING_KEY_PASSPHRASE = env("SIGNING_KEY_PASSPHRASE", "" if PRODUCTION else "demo")
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", "")
+SIGNING_DEMO_CA = env_bool("SIGNING_DEMO_CA", not PRODUCTION)
+SIGNING_DEMO_DIR = env("SIGNING_DEMO_DIR", str(VAR_DIR / "pki"))
 # Hand outbox jobs to Celery on commit (tests that do not look at documents turn this off).
 OUTBOX_DISPATCH = env_bool("OUTBOX_DISPATCH", True)

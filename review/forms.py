@@ -323,3 +323,29 @@ class ObjectionForm(forms.Form):
                                                     "again."))
     content = forms.CharField(label=gettext_lazy("Your objection and its facts"), required=False,
                               widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class VerifyDocumentForm(forms.Form):
+    """The public check of a PDF the portal may have issued."""
+
+    file = forms.FileField(label=gettext_lazy("PDF file"),
+                           help_text=gettext_lazy("A certificate or notice downloaded from the portal (at most 20 MB)."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("This is not a PDF file."))
+        return upload
+
+
+class ReissueForm(forms.Form):
+    """A filed consortium's change of name, which re-issues its certificate."""
+
+    name = forms.CharField(label=gettext_lazy("new consortium name"), max_length=120)
+    reason = forms.CharField(label=gettext_lazy("reason for the change"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=gettext_lazy("E.g. the consortium's written notice of its change of name."))

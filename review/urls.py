@@ -53,7 +53,9 @@ urlpatterns = [
     path("publicity/<int:batch_id>/", public.publicity_detail, name="publicity_detail"),
     path("publicity/<int:batch_id>/object/<int:entry_id>/", public.objection_form, name="objection_form"),
     path("directory/", public.directory, name="directory"),
+    path("verify/", documents.verify_document, name="verify_document"),
     path("verify/<str:number>/<str:code>/", documents.verify_certificate, name="verify_certificate"),
+    path("applications/<int:pk>/reissue/", documents.reissue_certificate, name="reissue_certificate"),
     # documents
     path("applications/<int:pk>/documents/<int:document_id>/", documents.document_download, name="document_download"),
     path("applications/<int:pk>/print/", documents.application_form_pdf, name="application_form_pdf"),

@@ -19,5 +19,7 @@ say "migrate (SQLite)"
 "$PY" manage.py migrate --noinput --verbosity 1
 say "demo data"
 "$PY" manage.py demo_data
+say "signing certificates of the demo CA (one per issuing office; made on first use otherwise)"
+"$PY" manage.py signing_keys
 say "serving http://127.0.0.1:8000 (Ctrl-C stops)"
 exec "$PY" manage.py runserver 127.0.0.1:8000

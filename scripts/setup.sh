@@ -21,9 +21,10 @@ VPY="$VENV/bin/python"
 
 # --- 1. Debian packages -------------------------------------------------------------------
 # chromium: browser tests (Playwright drives the Debian build); fonts and pango/harfbuzz:
-# WeasyPrint PDFs with Chinese text; gettext: compilemessages.
-packages=(chromium fonts-noto-cjk libharfbuzz-subset0 gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-          poppler-utils)
+# WeasyPrint PDFs with Chinese text (fonts-hanazono: the fallback for what Noto lacks, e.g. CJK
+# Extension B); gettext: compilemessages.
+packages=(chromium fonts-noto-cjk fonts-hanazono libharfbuzz-subset0 gettext libpango-1.0-0 libpangoft2-1.0-0
+          fonts-dejavu-core poppler-utils)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 command -v "$PYTHON" >/dev/null 2>&1 || packages+=(python3.11 python3.11-venv)
 
@@ -101,13 +102,11 @@ else
     say "no .po catalogues yet; compilemessages skipped"
 fi
 
-# --- 5. The document font (GB 2312 cut of Debian's Noto Serif CJK SC, TrueType outlines) ----
-if [ -f var/fonts/PortalSerifSC-Regular.ttf ] && [ -f var/fonts/PortalSerifSC-Bold.ttf ]; then
-    say "document font present"
-else
-    say "building the document font from fonts-noto-cjk (about a minute, once)"
-    "$VPY" scripts/build_font.py var/fonts
-fi
+# --- 5. The document fonts (Noto Serif CJK SC in TrueType outlines, Hanazono fallback) ----------
+# The script is idempotent: it rebuilds (about two minutes) only when its stamp file says the fonts
+# are missing, of an older cut or built from other Debian fonts, and returns at once otherwise.
+say "document fonts (scripts/build_font.py)"
+"$VPY" scripts/build_font.py "${DOCUMENT_FONT_DIR:-var/fonts}"
 
 say "collectstatic"
 "$VPY" manage.py collectstatic --noinput --verbosity 0

@@ -288,6 +288,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                     filed_at=timezone.now() if obj.state == State.FILED else None)
                 PublicityEntry.objects.create(batch=batch, application=obj)
 
+    @factory.post_generation
+    def certificate(obj, create, extracted, **kwargs):
+        """A filed application's first certificate edition, as the filing event freezes it."""
+        if create and obj.state == State.FILED and not obj.certificates.exists():
+            from applications.models import Certificate
+
+            Certificate.freeze(obj, obj.filed_on)
+
 
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:

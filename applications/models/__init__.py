@@ -12,8 +12,9 @@ from .applications import (
     Task,
     attachment_path,
 )
+from .certificates import Certificate
 from .programmes import AttachmentRequirement, Programme, ProgrammeRule
 
 __all__ = ["Application", "ApplicationQuerySet", "ApplicationVersion", "Attachment", "AttachmentFile",
-           "AttachmentRequirement", "BudgetLine", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
+           "AttachmentRequirement", "BudgetLine", "Certificate", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
            "attachment_path"]

@@ -5,7 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import lifecycle
+from applications import events, lifecycle
+from applications.models import Certificate
 from applications.services import fire
 from applications.stages import StageKey, stage_params
 from applications.states import State
@@ -52,10 +53,43 @@ def file_applications(application_ids, user, ip=None, today=None):
         close_finished_batches([app.pk for app in done])
         if done:
             ids = sorted(app.pk for app in done)
-            outbox.add_job(Job.Kind.FILING_ANNOUNCEMENT,
-                           f"filing_announcement:{done[0].programme_id}:{today.isoformat()}:{ids[0]}-{ids[-1]}:{len(ids)}",
-                           payload={"applications": ids, "programme": done[0].programme_id})
+            authority = done[0].programme.authority
+            outbox.add_document(
+                Job.Kind.FILING_ANNOUNCEMENT,
+                f"filing_announcement:{done[0].programme_id}:{today.isoformat()}:{ids[0]}-{ids[-1]}:{len(ids)}",
+                authority.name, authority.number_pattern,
+                payload={"applications": ids, "programme": done[0].programme_id, "date": today.isoformat()})
     return done
+
+
+def reissue_certificate(application_id, user, name, reason, today=None):
+    """A filed consortium changes its name: its certificate is issued again under the new name (the next
+    edition, dated today), and the edition it replaces is marked superseded — never changed."""
+    name, reason = " ".join(name.split()), reason.strip()
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        application = _load(application_id)
+        application = type(application).objects.select_for_update().select_related(
+            "programme__authority", "unit").get(pk=application.pk)
+        if not lifecycle.is_staff_of(application, user):
+            raise ActionRefused(_("You are not allowed to do this for this application."))
+        if application.state != State.FILED or application.revoked_on:
+            raise ActionRefused(_("Only the certificate of a filed consortium that is not revoked can be re-issued."))
+        if not name or not reason:
+            raise ActionRefused(_("Give the new name and the reason for the change."))
+        if name == application.name:
+            raise ActionRefused(_("The new name is the same as the current one."))
+        current = application.certificates.select_for_update().filter(superseded_on__isnull=True).order_by(
+            "-edition").first()
+        if current is not None:
+            current.superseded_on = today
+            current.save(update_fields=["superseded_on"])
+        application.name = name
+        application.save(update_fields=["name", "updated_at"])
+        certificate = Certificate.freeze(application, today, edition=(current.edition + 1) if current else 1,
+                                         reason=reason)
+        events.reissued(certificate)
+    return certificate
 
 
 def store_filing_agreement(application_id, user, upload, signed_on, note=""):

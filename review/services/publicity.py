@@ -33,6 +33,11 @@ def open_publicity(programme, application_ids, user, starts_on, title="", ip=Non
         raise ActionRefused(_("Choose at least one approved application."))
     if user.role != Role.STAFF or user.authority_id != programme.authority_id:
         raise ActionRefused(_("You are not allowed to do this for this programme."))
+    authority = programme.authority
+    if not (authority.objection_phone and authority.objection_address):
+        # A 公示 tells the public where to object (phone, address, deadline): without them it cannot be issued.
+        raise ActionRefused(_("%(authority)s has no phone and address for objections yet: an administrator enters "
+                              "them under Authorities before a publicity is opened.") % {"authority": authority.name})
     period = WorkingCalendar().period(starts_on, programme.publicity_working_days)
     if period.used_fallback:  # counting Monday to Friday could end a period on a public holiday
         raise ActionRefused(_("The holiday calendar has no data for %(years)s yet: enter that year's holidays and "
@@ -50,7 +55,8 @@ def open_publicity(programme, application_ids, user, starts_on, title="", ip=Non
 
             fire(application_id, "publicize", user, ip=ip, before=record,
                  reason=_("publicity %(start)s – %(end)s") % {"start": starts_on, "end": period.end})
-        outbox.add_job(Job.Kind.PUBLICITY_LIST, f"{Job.Kind.PUBLICITY_LIST}:batch{batch.pk}", subject=batch)
+        outbox.add_document(Job.Kind.PUBLICITY_LIST, f"{Job.Kind.PUBLICITY_LIST}:batch{batch.pk}", authority.name,
+                            authority.number_pattern, subject=batch)
     return batch, period
 
 

@@ -24,7 +24,8 @@ def application_detail(request, pk):
     number = application.certificate_number
     # Programme staff of the authority see the experts' evaluation; applicants never see experts' names.
     assignments = []
-    if lifecycle.is_staff_of(application, request.user):
+    is_staff = lifecycle.is_staff_of(application, request.user)
+    if is_staff:
         assignments = list(application.assignments.select_related("expert").order_by("id"))
     return render(request, "applications/detail.html", {
         **timeline_context(application, request.user),
@@ -39,6 +40,7 @@ def application_detail(request, pk):
         "slots": attachment_slots(application),
         "versions": sorted(application.versions.all(), key=lambda v: -v.number),
         "is_applicant": request.user.role == Role.APPLICANT,
+        "is_staff": is_staff,
         "assignments": assignments,
         "aggregate": services.aggregate(application, assignments) if assignments else None,
         "verify_path": reverse("review:verify_certificate", args=[number, verification_code(number)]) if number else "",

@@ -7,13 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications import lifecycle
 from applications.certificates import verification_code
 from applications.models import Application, Programme
-from applications.selectors import visible_applications
+from applications.selectors import certificate_editions, certificate_of_document, visible_applications
 from notices import outbox
 from notices.models import Document, Job
+from notices.verification import identify
 from portal.downloads import private_file
+from portal.lifecycle import ActionRefused
 from portal.models import Role
+from review import services
+from review.forms import ReissueForm, VerifyDocumentForm
 from review.models import PublicityBatch
 
 
@@ -53,11 +58,46 @@ def application_form_pdf(request, pk):
 
 
 def verify_certificate(request, number, code):
-    """Public: only public facts; an unknown or altered code reveals nothing."""
+    """Public: only public facts, as the certificate says them (its editions, frozen when issued); an unknown
+    or altered code reveals nothing."""
     application = None
     if verification_code(number) == code:
-        application = Application.objects.select_related("unit", "programme__authority").filter(
+        application = Application.objects.select_related("programme__authority").filter(
             certificate_number=number).first()
+    editions = certificate_editions(application) if application else []
     status = 404 if application is None else 200
-    return render(request, "review/public/verify.html", {"application": application, "number": number},
-                  status=status)
+    return render(request, "review/public/verify.html", {
+        "application": application, "number": number, "editions": editions,
+        "certificate": editions[0] if editions else None}, status=status)
+
+
+def verify_document(request):
+    """Public: is an uploaded PDF an original the portal issued (valid signature, the stored bytes)?"""
+    form = VerifyDocumentForm(request.POST or None, request.FILES or None)
+    finding = None
+    if request.method == "POST" and form.is_valid():
+        finding = identify(form.cleaned_data["file"].read())
+    return render(request, "review/public/verify_document.html", {
+        "form": form, "finding": finding,
+        "certificate": certificate_of_document(finding.document) if finding else None})
+
+
+@login_required
+def reissue_certificate(request, pk):
+    """Staff: a filed consortium's change of name re-issues its certificate (confirmed on the form)."""
+    application = get_object_or_404(visible_applications(request.user), pk=pk)
+    if not lifecycle.is_staff_of(application, request.user):
+        raise Http404
+    form = ReissueForm(request.POST or None, initial={"name": application.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = services.reissue_certificate(application.pk, request.user, form.cleaned_data["name"],
+                                                       form.cleaned_data["reason"])
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Certificate %(number)s is re-issued as edition %(edition)s.") % {
+                "number": certificate.number, "edition": certificate.edition})
+            return redirect(f"{application.get_absolute_url()}#documents")
+    return render(request, "review/reissue.html", {"application": application, "form": form,
+                                                   "editions": certificate_editions(application)})

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Application, Programme
+from applications.selectors import directory_entries
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
@@ -82,13 +83,11 @@ def objection_form(request, batch_id, entry_id):
 
 
 def directory(request):
-    """创新联合体名录: filed consortia; search by name or lead unit, filter by programme."""
+    """创新联合体名录: filed consortia as their current certificates say (names frozen when issued); search by
+    name or lead unit, filter by programme."""
     filed = Application.objects.filter(state=State.FILED)
     q = request.GET.get("q", "").strip()
-    queryset = filed.select_related("programme", "unit").order_by("-filed_on", "certificate_number")
-    if q:
-        queryset = queryset.filter(Q(name__icontains=q) | Q(unit__name__icontains=q)
-                                   | Q(certificate_number__icontains=q))
+    queryset = directory_entries(filed, q)
     programmes = list(Programme.objects.filter(pk__in=filed.values("programme_id")).order_by("-opens_on", "title"))
     code = request.GET.get("programme", "").strip()
     programme = Programme.objects.filter(code=code).first() if code else None

@@ -76,7 +76,7 @@ def test_filing_renders_a_certificate_with_chinese_text(dispatch, client):
         assert "".join(chinese.split()) in "".join(text.split()), chinese
     for member in app.members.all()[:3]:
         assert member.name in text
-    assert "创新联合体立项证书" in text  # 苏州 四（四）批准立项建设: the programme names its certificate
+    assert "苏州市创新联合体立项证书" in "".join(text.split())  # 苏州 四（四）批准立项建设: the programme's wording
     assert document.sha256 == __import__("hashlib").sha256(data).hexdigest()
     assert document.size == len(data) and document.version == 1
     job = document.job
@@ -96,7 +96,9 @@ def test_submission_renders_a_receipt(dispatch, state, kind):
     app = make_application("weihai-2026", state=state)
     document = Document.objects.get(application=app, kind=kind)
     text, _data = pdf_text(document)
-    assert app.name in text and app.unit.name in text
+    flat = "".join(text.split())
+    assert app.name in flat and app.unit.name in flat
+    assert f"受理编号：{app.reference}-01" in flat  # the n-th submission of this 申报编号
 
 
 @pytest.mark.django_db
@@ -401,7 +403,8 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
         reader = PdfReader(io.BytesIO(data))
         text = "".join(page.extract_text() for page in reader.pages)
         assert "\ufffd" not in text, label
-        assert "页码 1 / " in text, label  # the footer: 页码 n / total
+        # GB/T 9704 page numbers (— 1 —); the one-page landscape certificate carries none.
+        assert label == Job.Kind.CERTIFICATE or "— 1 —" in text, label
         fonts = {str(font["/BaseFont"]).split("+")[-1] for page in reader.pages
                  for font in page["/Resources"]["/Font"].values()}
         assert fonts and all(name.startswith(FONT_FAMILY.replace(" ", "-")) for name in fonts), (label, fonts)
@@ -415,9 +418,9 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
     assert context["verify_url"] == verification_url(app.certificate_number)
     svg = base64.b64decode(context["qr"].split(",", 1)[1]).decode()
     assert svg.startswith("<svg") and "path" in svg
-    cert_text = "".join(p.extract_text() for p in PdfReader(certificate.file.open("rb")).pages)
+    cert_text = "".join("".join(p.extract_text() for p in PdfReader(certificate.file.open("rb")).pages).split())
     assert "扫码核验" in cert_text and app.programme.guideline_title.strip("《》") in cert_text
-    assert "创新联合体备案证书" in cert_text  # the default title (威海 备案)
+    assert "威海市创新联合体备案证书" in cert_text  # 威海 备案: the programme's wording
     path = context["verify_url"].split("://", 1)[-1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200
 

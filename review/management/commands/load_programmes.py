@@ -82,6 +82,9 @@ def programme_window(spec, demo_window, today):
     return spec["real_window"]
 
 
+AUTHORITY_PAPERS = ("document_number_format", "objection_phone", "objection_address", "objection_email")
+
+
 class Command(BaseCommand):
     help = gettext_lazy("Load the administrative divisions, authorities, district offices and the five seed "
                         "programmes with their rules and attachment requirements (idempotent).")
@@ -138,7 +141,11 @@ class Command(BaseCommand):
         loaded = {}
         for spec in seed.AUTHORITIES:
             values = {"short_name": spec["short_name"], "level": spec["level"], "region": divisions[spec["region"]]}
-            loaded[spec["name"]] = sync(existing.get(spec["name"]), Authority, {"name": spec["name"]}, values, tally,
+            # The number pattern and objection contacts are the authority's to keep (admin): filled only while empty.
+            current = existing.get(spec["name"])
+            values.update({field: spec[field] for field in AUTHORITY_PAPERS
+                           if current is None or not getattr(current, field)})
+            loaded[spec["name"]] = sync(current, Authority, {"name": spec["name"]}, values, tally,
                                         "authority")
         return loaded
 

@@ -1,0 +1,276 @@
+"""The document fonts: every name drawn, every PDF small.
+
+The fonts are built at set-up (scripts/setup.sh runs scripts/build_font.py, so CI has them): these tests
+fail, never skip, when they are missing or of an older cut.
+"""
+
+import copy
+import importlib.util
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from notices import documents, fonts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+COMPANY = "山东堃喆珺昇瑄玥科技有限公司"  # 堃 喆 珺 昇 瑄 玥: outside GB 2312, in Noto Serif CJK SC
+PERSON = "刘𬱖"  # 𬱖 U+2CC56, CJK Extension E: in Noto Serif CJK SC
+EXT_B = "𡒄"  # U+21484, CJK Extension B: not in Noto, in Hanazono Mincho (HanaMinB)
+NO_FONT = "\U00030000"  # 𰀀 U+30000, CJK Extension G: in neither (checked below with fontTools)
+
+#: Measured 22.6 KB for the document below (six embedded subsets: core, extension and fallback, regular
+#: and bold); with the GB 2312 cut alone and the system fonts for the rest it was 250 KB.  40 KB leaves
+#: room for another WeasyPrint or base template and still fails with any full system font embedded.
+MAX_PDF_BYTES = 40_000
+
+TEMPLATE = """{% extends "documents/base.html" %}
+{% block body %}
+<h1>证书</h1>
+<p>发证单位：{{ company }}　负责人：{{ person }}　生僻字：{{ ext_b }}</p>
+<table><tr><th>{{ company }}</th><td><strong>{{ person }} {{ ext_b }}</strong></td></tr></table>
+{% endblock %}
+"""
+
+
+def build_font_module():
+    spec = importlib.util.spec_from_file_location("build_font", ROOT / "scripts" / "build_font.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def built():
+    """The fonts of the current cut, as scripts/setup.sh builds them."""
+    build_font = build_font_module()
+    directory = fonts.font_dir()
+    assert build_font.up_to_date(directory, build_font.stamp()), (
+        f"the document fonts in {directory} are missing or of an older cut: run scripts/setup.sh "
+        "(or scripts/build_font.py)")
+    return directory
+
+
+@pytest.fixture
+def fonts_template(settings, tmp_path):
+    (tmp_path / "fonts_test.html").write_text(TEMPLATE, encoding="utf-8")
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
+    return "fonts_test.html"
+
+
+def pdffonts(path):
+    """(name, type, emb, sub, uni) of each font of the PDF at ``path``, from poppler's pdffonts."""
+    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    rows = []
+    for line in lines[2:]:
+        # name, then type (may hold spaces), encoding, emb, sub, uni, object number, generation
+        match = re.match(r"(\S+)\s+(.+?)\s+(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line)
+        assert match, line
+        name, kind, _encoding, emb, sub, uni = match.groups()
+        rows.append((name, kind, emb, sub, uni))
+    return rows
+
+
+def face_of(base_font):
+    """The built face a PDF font was subset from, by its name (``ABCDEF+Portal-Serif-SC-Ext-Bold``)."""
+    name = base_font.split("+", 1)[1]
+    families = sorted({face.family for face in fonts.FACES}, key=len, reverse=True)
+    family = next(f for f in families if name.startswith(f.replace(" ", "-")))
+    candidates = [face for face in fonts.FACES if face.family == family]
+    if len(candidates) == 1:
+        return candidates[0]
+    weight = "bold" if name.endswith("-Bold") else "normal"
+    return next(face for face in candidates if face.weight == weight)
+
+
+def to_unicode(font):
+    """{glyph id: text} of a Type 0 font's ToUnicode CMap (bfchar and bfrange entries)."""
+    cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+    mapping = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for gid, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            mapping[int(gid, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for first, last, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            start = ord(bytes.fromhex(text).decode("utf-16-be"))
+            for offset, gid in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                mapping[gid] = chr(start + offset)
+    return mapping
+
+
+def outline(font, gid):
+    glyf = font["glyf"]
+    coordinates, ends, _flags = glyf[font.getGlyphName(gid)].getCoordinates(glyf)
+    return list(coordinates), list(ends)
+
+
+def assert_each_character_has_its_own_glyph(data, directory):
+    """Each character is printed with the glyph its built font maps it to: WeasyPrint keeps glyph ids
+    (CIDToGIDMap /Identity), so the embedded glyph of each code of the ToUnicode map must be that
+    character's glyph in the source file, outline and all — which fails if two fonts were merged."""
+    sources = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            face = face_of(str(font["/BaseFont"]))
+            descendant = font["/DescendantFonts"][0].get_object()
+            assert str(descendant.get("/CIDToGIDMap", "/Identity")) == "/Identity"
+            embedded = TTFont(io.BytesIO(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
+            source = sources.setdefault(face.file, TTFont(str(directory / face.file), lazy=True))
+            cmap = source.getBestCmap()
+            for gid, text in to_unicode(font).items():
+                assert ord(text) in cmap, (face.file, text)
+                assert source.getGlyphID(cmap[ord(text)]) == gid, (face.file, text)
+                assert outline(embedded, gid) == outline(source, gid), (face.file, text)
+
+
+# --- rendering -----------------------------------------------------------------------------------------------
+
+def test_every_name_is_drawn_by_the_portal_fonts_in_a_small_pdf(built, fonts_template, tmp_path):
+    """render() declares the families the document's text needs (font_faces(text)): here all of them."""
+    context = {"company": COMPANY, "person": PERSON, "ext_b": EXT_B}
+    data = documents.render_pdf(fonts_template, context)
+    path = tmp_path / "names.pdf"
+    path.write_bytes(data)
+
+    rows = pdffonts(path)
+    names = {name.split("+", 1)[1] for name, *_ in rows}
+    assert all(emb == sub == uni == "yes" for _name, _kind, emb, sub, uni in rows), rows
+    assert all("+" in name and kind == "CID TrueType" for name, kind, *_ in rows), rows
+    # Only the portal's fonts: the core, its extension (堃 …, 𬱖) and the fallback (𡒄); never Noto itself.
+    assert all(name.startswith("Portal-Serif-SC") for name in names), names
+    assert {"Portal-Serif-SC", "Portal-Serif-SC-Ext", "Portal-Serif-SC-Bold", "Portal-Serif-SC-Ext-Bold"} <= names
+    assert any(name.startswith("Portal-Serif-SC-Fallback") for name in names), names
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    flat = "".join(text.split())
+    for name in (COMPANY, PERSON, EXT_B):
+        assert name in flat, (name, text)
+    assert "\ufffd" not in text
+
+    assert_each_character_has_its_own_glyph(data, built)
+    assert len(data) < MAX_PDF_BYTES, len(data)
+
+
+# --- the faces and the family list ---------------------------------------------------------------------------
+
+def test_faces_for_a_text_list_only_the_families_it_needs(built):
+    def families(text):
+        return set(re.findall(r'font-family: "([^"]+)"', fonts.font_faces(text)))
+
+    core, ext, fallback = fonts.FONT_FAMILY, fonts.EXT_FAMILY, fonts.FALLBACK_FAMILY
+    assert families(None) == {core, ext, fallback}
+    assert families("山东科技有限公司 Ltd. （一）") == {core}
+    assert families(COMPANY) == families(PERSON) == {core, ext}
+    assert families("刘" + EXT_B) == {core, fallback}
+    assert families(COMPANY + EXT_B) == {core, ext, fallback}
+    assert families(NO_FONT) == {core}
+    for rule in fonts.font_faces().splitlines():
+        path = Path(re.search(r'url\("file://([^"]+)"\)', rule).group(1))
+        assert path.parent == built and path.is_file(), rule
+
+
+def test_the_family_list_puts_the_portal_fonts_first_and_the_fallback_after_them():
+    family = fonts.font_family_css()
+    assert family == ('"Portal Serif SC", "Portal Serif SC Ext", "Portal Serif SC Fallback", '
+                      '"Noto Serif CJK SC", serif')
+    # documents keeps its names for existing callers.
+    assert documents.FONT_FAMILY == fonts.FONT_FAMILY and documents.font_faces is fonts.font_faces
+    assert documents.font_dir is fonts.font_dir
+
+
+def test_the_build_script_writes_the_files_and_families_the_module_lists():
+    build_font = build_font_module()
+    assert set(build_font.OUTPUTS) == {face.file for face in fonts.FACES}
+    assert (build_font.FAMILY, build_font.EXT_FAMILY, build_font.FALLBACK_FAMILY) == (
+        fonts.FONT_FAMILY, fonts.EXT_FAMILY, fonts.FALLBACK_FAMILY)
+    for face in fonts.FACES:
+        style = "Bold" if face.weight == "bold" else "Regular"
+        assert face.file == build_font.file_name(face.family, style)
+
+
+def test_the_fonts_draw_all_of_noto_serif_sc_and_the_fallback_what_it_lacks(built):
+    build_font = build_font_module()
+    from fontTools.ttLib import TTCollection
+
+    noto = set(build_font.sc_font(TTCollection(str(build_font.NOTO["Regular"]), lazy=True)).getBestCmap())
+    portal = {face: set(fonts._cmap(built / face.file)) for face in fonts.FACES}
+    core = portal[fonts.FACES[0]] | portal[fonts.FACES[2]]
+    assert core == noto
+    assert portal[fonts.FACES[0]] == portal[fonts.FACES[1]] and portal[fonts.FACES[2]] == portal[fonts.FACES[3]]
+    fallback = portal[fonts.FACES[4]]
+    assert ord(EXT_B) in fallback and ord(EXT_B) not in noto
+    # Beyond the spaces Pango needs in every font, the fallback draws nothing Noto draws.
+    assert {chr(c) for c in fallback & noto} <= {" ", "\u00a0", "\u00ad", "\u2002", "\u2003", "\u3000"}
+
+
+# --- missing characters -------------------------------------------------------------------------------------
+
+def test_no_character_of_the_names_is_missing(built):
+    assert fonts.missing_characters(f"{COMPANY}\n{PERSON}\t{EXT_B}\u3000Ltd.\r\n") == ""
+    assert fonts.missing_characters("") == ""
+
+
+def test_a_character_no_font_has_is_reported_once_in_order(built):
+    # Really in no document font, nor in Debian's sources (so none of the fallbacks could draw it).
+    for path in [built / face.file for face in fonts.FACES] + [Path(p) for p in fonts.SYSTEM_FONTS[1:]]:
+        assert ord(NO_FONT) not in TTFont(str(path), lazy=True).getBestCmap(), path
+    assert ord(NO_FONT) not in fonts._cmap(fonts.SYSTEM_FONTS[0])
+    text = f"{COMPANY}{NO_FONT}{PERSON}\ue000{NO_FONT}\u200b\ufe00"  # then a private-use, ZWSP, a selector
+    assert fonts.missing_characters(text) == NO_FONT + "\ue000"
+
+
+def test_cmaps_are_read_once_per_process(built):
+    fonts.missing_characters(COMPANY)
+    misses = fonts._cmap_of.cache_info().misses
+    fonts.missing_characters(PERSON + EXT_B)
+    fonts.font_faces(COMPANY + EXT_B)
+    assert fonts._cmap_of.cache_info().misses == misses
+
+
+# --- where the fonts live ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", ["development", "production"])
+def test_the_font_directory_does_not_follow_var_dir(profile, tmp_path):
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("DJANGO_") and key != "DOCUMENT_FONT_DIR"}
+    env.update({"PORTAL_ENV": profile, "VAR_DIR": str(tmp_path / "elsewhere"),
+                "SECRET_KEY": "test-only-production-key-" + "x" * 40, "ALLOWED_HOSTS": "portal.invalid",
+                "DATABASE_URL": "postgres://portal@db.invalid:5432/portal"})
+    code = "from portal import settings; print(settings.DOCUMENT_FONT_DIR); print(settings.VAR_DIR)"
+
+    def run(**extra):
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, **extra},
+                                check=True, capture_output=True, text=True)
+        return result.stdout.splitlines()
+
+    assert run() == [str(ROOT / "var" / "fonts"), str(tmp_path / "elsewhere")]
+    assert run(DOCUMENT_FONT_DIR="/opt/fonts")[0] == "/opt/fonts"
+
+
+def test_the_image_builds_the_fonts_outside_var_dir_and_setup_always_asks_the_script():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    for package in ("fonts-noto-cjk", "fonts-hanazono"):
+        assert re.search(rf"apt-get install[^&]*\b{package}\b", dockerfile), package
+    font_dir = re.search(r"^ENV DOCUMENT_FONT_DIR=(\S+)$", dockerfile, re.M).group(1)
+    var_dir = re.search(r"\bVAR_DIR=(\S+)", dockerfile).group(1)
+    assert not Path(font_dir).is_relative_to(var_dir)
+    assert re.search(r'^RUN python \S*build_font\.py "\$DOCUMENT_FONT_DIR"', dockerfile, re.M)
+    # Built before `COPY . .`, so that the build is cached while the script is unchanged.
+    assert dockerfile.index("build_font.py") < dockerfile.index("COPY . .")
+
+    setup = (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    assert re.search(r"^packages=\([^)]*\bfonts-hanazono\b", setup, re.M)
+    # Run at every set-up (the script knows when the fonts are current), not only when none is there.
+    assert re.search(r'^"\$VPY" scripts/build_font\.py ', setup, re.M)
+    assert "PortalSerifSC-Regular.ttf" not in setup
