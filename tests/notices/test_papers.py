@@ -41,8 +41,10 @@ def dispatch(settings, monkeypatch):
 
 
 def read(document):
+    """The paper's text as pdftotext reads it (whitespace removed: lines break anywhere in Chinese)."""
     data = document.file.open("rb").read()
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                          check=True).stdout.decode()
     return "".join(text.split()), data
 
 
@@ -166,7 +168,7 @@ def test_receipt_and_recommendation_are_issued_by_the_office_that_acts(dispatch)
     app = make_application("weihai-2026", state="formal_review")  # submitted to 环翠区, recommended by it
     text, data = read(Document.objects.get(application=app, kind=Job.Kind.NOTICE_RECEIVED))
     assert f"受理编号：{app.reference}-01" in text and "受理回执" in text and app.district.name in text
-    assert signing.verify(data).signer == app.district.name
+    assert_signed_over_the_seal(data, app.district.name, cn_date(datetime.date.today()))
     text, data = read(Document.objects.get(application=app, kind=Job.Kind.RECOMMENDATION))
     number = Job.objects.get(application=app, kind=Job.Kind.RECOMMENDATION).payload["number"]
     assert number in text and "推荐" in text and "威海市科学技术局：" in text  # 主送: the authority
@@ -194,7 +196,7 @@ def test_the_publicity_notice_says_where_and_until_when_to_object(dispatch):
                  authority.objection_email, f"异议截止：{cn_date(batch.ends_on)}", app.name, "附件"):
         assert part in text, part
     assert re.search(r"威科字〔\d{4}〕\d+号", text)
-    assert signing.verify(data).valid
+    assert_signed_over_the_seal(data, authority.name, cn_date(datetime.date.today()))
 
     authority.objection_phone = ""
     authority.save()
@@ -233,7 +235,7 @@ def test_the_filing_announcement_is_numbered_and_lists_names_as_certified(dispat
     text, data = read(Document.objects.get(kind=Job.Kind.FILING_ANNOUNCEMENT))
     assert f"关于公布{app.programme.title}备案名单的公告" in text
     assert re.search(r"威科字〔\d{4}〕\d+号", text) and app.certificate_number in text and app.name in text
-    assert signing.verify(data).valid
+    assert_signed_over_the_seal(data, app.programme.authority.name, cn_date(datetime.date.today()))
 
 
 # --- signatures and the public check ---------------------------------------------------------------------
@@ -350,3 +352,54 @@ def test_set_up_makes_a_certificate_per_issuer_and_production_never_signs_with_a
     settings.SIGNING_KEYS = {"威海市科学技术局": str(signing._demo_key_file("威海市科学技术局"))}
     settings.SIGNING_TRUST_ROOTS = [str(tmp_path / "ca.pem")]
     assert signing.verify(signing.sign(blank, "威海市科学技术局")).valid
+
+
+RARE_LEAD, RARE_MEMBER, EXT_B_MEMBER = "山东堃喆珺昇瑄玥科技有限公司", "刘𬱖精密仪器有限公司", "𡒄山新材料有限公司"
+
+
+def embedded_fonts(path):
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    return [(row.split()[0], row.split()[-5:-2]) for row in rows if row.strip()]
+
+
+def test_a_certificate_and_a_notice_draw_every_rare_name_from_embedded_portal_fonts(dispatch):
+    from tests.review_factories import unit_in
+
+    lead = unit_in("weihai-2026", name=RARE_LEAD)
+    with override_settings(OUTBOX_DISPATCH=False):
+        app = make_application("weihai-2026", state="filed", unit=lead)
+    app.members.update(name=RARE_MEMBER)
+    app.members.filter(pk=app.members.first().pk).update(name=EXT_B_MEMBER)
+    Certificate.objects.filter(application=app).delete()
+    certificate = Certificate.freeze(app, app.filed_on)
+    from applications.documents import application_document, certificate_document
+
+    jobs = [certificate_document(certificate), application_document(
+        Job.Kind.NOTICE_RETURNED, app, payload={"reason": f"请{RARE_LEAD}补充{EXT_B_MEMBER}的材料。"}, key="rare")]
+    for job in jobs:
+        outbox.run(job.pk)
+        document = Document.objects.get(job=job)
+        assert document.missing_characters == ""
+        text, data = read(document)
+        for name in (RARE_LEAD, EXT_B_MEMBER) + ((RARE_MEMBER,) if job.kind == Job.Kind.CERTIFICATE else ()):
+            assert name in text, (job.kind, name)
+        fonts = embedded_fonts(document.file.path)
+        assert fonts and all(name.split("+")[-1].startswith("Portal-Serif-SC") for name, _flags in fonts), fonts
+        assert all(flags == ["yes", "yes", "yes"] for _name, flags in fonts), fonts  # embedded, subset, ToUnicode
+        assert len(data) < 90_000, len(data)
+        assert signing.verify(data).valid
+
+
+def test_a_character_no_font_draws_is_logged_and_shown_to_staff_never_a_silent_box(dispatch, client, caplog):
+    nothing = "\U00030000"  # CJK Extension G: neither Noto Serif CJK SC nor Hanazono has it
+    app = prepared("beijing-2026", state="formal_review")
+    staff = staff_of(app)
+    services.formal_review_decide(app.pk, staff, False, f"请核对成员单位名称中的“{nothing}”字", [])
+    document = Document.objects.get(application=app, kind=Job.Kind.NOTICE_RETURNED)
+    assert document.missing_characters == nothing
+    assert any("U+30000" in record.getMessage() for record in caplog.records)
+    client.force_login(staff)
+    page = client.get(reverse("review:application_detail", args=[app.pk])).content.decode()
+    assert f'data-missing="{nothing}"' in page
+    client.force_login(User.objects.filter(role=Role.APPLICANT, unit=app.unit).first())
+    assert "data-missing" not in client.get(reverse("review:application_detail", args=[app.pk])).content.decode()
