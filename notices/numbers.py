@@ -18,10 +18,13 @@ def next_number(series: str, year: int) -> int:
             break
         except IntegrityError:  # created concurrently: it exists now
             continue
-    counter = Counter.objects.select_for_update().get(series=series, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    # Inside the caller's transaction this is a savepoint and the row stays locked until the caller
+    # commits; called in autocommit (a number that may have gaps, such as a 申报编号) it is its own.
+    with transaction.atomic():
+        counter = Counter.objects.select_for_update().get(series=series, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return counter.last
 
 
 def document_number(pattern: str, series: str, year: int) -> str:

@@ -6,7 +6,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,9 +120,11 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
         return self.name or _("(unnamed application #%(id)s)") % {"id": self.pk}
 
     def save(self, *args, **kwargs):
-        if not self.reference and self.programme_id:
+        if self.reference or not self.programme_id:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():  # the number and the row it numbers, together
             self.reference = application_reference(self.programme, timezone.localdate().year)
-        super().save(*args, **kwargs)
+            return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("review:application_detail", args=[self.pk])

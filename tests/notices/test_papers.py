@@ -109,6 +109,13 @@ def test_document_numbers_are_gap_free_per_series_and_year_and_a_rolled_back_act
     assert Counter.objects.get(series="issuer:甲", year=2026).last == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_numbers_are_drawn_in_autocommit_too():
+    """A draft is created by a view running in autocommit (ATOMIC_REQUESTS is off): no outer transaction."""
+    assert not transaction.get_connection().in_atomic_block
+    assert next_number("reference:TEST", 2026) == 1 and next_number("reference:TEST", 2026) == 2
+
+
 def test_an_application_number_is_drawn_when_the_application_is_created():
     first = make_application("weihai-2026")
     second = make_application("weihai-2026")
