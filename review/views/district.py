@@ -95,7 +95,9 @@ def district_review(request, pk):
         messages.success(request, _("Returned for revision. The applicant sees your reason and can resubmit."))
     else:
         messages.success(request, _("Not recommended. The application's route ends here."))
-    return redirect("review:district_review", pk=application.pk)
+    # To the application's page, like the other stages: the review page would now say that the application
+    # no longer awaits the district review, beside the message that it was just decided.
+    return redirect(done)
 
 
 @login_required

@@ -200,10 +200,12 @@ def test_weihai_route_role_by_role(live_server, browser_page, monkeypatch):
     assert page.locator("#peer-count").get_attribute("data-qualifying") == "3"
     assert page.locator("#peer-opinions tbody tr").count() == 4
     shoot(page, "05-district-review-peer-opinions")
-    send_opinion("材料真实，三名同行专家意见齐备，同意推荐。", f"**/review/{draft.pk}/district/")
-    assert page.locator("#review-closed").is_visible()
+    # The decision lands on the application's page: its message and the new state, no banner saying the
+    # application cannot be decided (issue: green 已推荐 beside 该申报书不在待初审状态).
+    send_opinion("材料真实，三名同行专家意见齐备，同意推荐。", f"**/applications/{draft.pk}/")
+    assert page.locator("#review-closed").count() == 0
     assert page.locator("#application-state").inner_text() == label(State.FORMAL_REVIEW)
-    assert page.locator("#opinions [data-decision='recommend']").count() == 1
+    assert draft.district_opinions.filter(decision="recommend").count() == 1
     shoot(page, "06-district-recommended")
     assert state_of(draft) == State.FORMAL_REVIEW
     assert sum(o.qualifies for o in draft.peer_opinions.all()) == 3

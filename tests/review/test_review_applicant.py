@@ -60,6 +60,9 @@ def test_return_edit_resubmit_then_the_diff(client, seeded):
         page = response.content.decode()
         assert REASON in page and 'id="return-banner"' in page
         assert "王审核" not in page, "the applicant never sees the reviewer's name"
+    # The detail page of a returned application is not called a draft, and offers its buttons once.
+    assert 'id="draft-banner"' not in page and "still a draft" not in page
+    assert page.count(reverse("applications:application_submit", args=[application.pk])) == 1
 
     # … edits (a changed field, an added member) …
     data = editor_data(application, members=[member_row(99)], goals="补充盖章后的组建协议，聚焦海洋生物材料。")

@@ -179,7 +179,8 @@ def test_weihai_recommend_needs_three_qualifying_peer_opinions(client, seeded):
     page = decide(client, application, "recommend", opinion="材料齐全，同意推荐。").content.decode()
     application.refresh_from_db()
     assert application.state == "formal_review", page
-    assert "Recommended" in page
+    # The decision lands on the application's page: its message, and not a banner saying it cannot be decided.
+    assert "Recommended" in page and 'id="review-closed"' not in page and 'id="application-state"' in page
     log = TransitionLog.objects.get(application=application, transition="recommend")
     assert (log.actor, log.actor_role, log.source, log.target) == (reviewer, "district", "district_review",
                                                                    "formal_review")
