@@ -6,12 +6,16 @@ import hmac
 from django.conf import settings
 from django.urls import reverse
 
+from portal.baseurl import base_url
+
 
 def verification_code(number: str) -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), f"certificate:{number}".encode(), hashlib.sha256).hexdigest()
     return digest[:16]
 
 
-def verification_url(number: str) -> str:
+def verification_url(number: str, base: str = "") -> str:
+    """The public verification link of certificate ``number``, on ``base`` (the address recorded with the
+    act that issued it) or the portal's address."""
     path = reverse("review:verify_certificate", args=[number, verification_code(number)])
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return (base or base_url()).rstrip("/") + path

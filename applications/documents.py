@@ -83,7 +83,7 @@ def certificate_document(certificate):
 def certificate_context(job):
     app = Application.objects.select_related("programme__authority").get(pk=job.subject_id)
     certificate = Certificate.objects.get(application=app, edition=job.payload.get("edition", 1))
-    url = verification_url(certificate.number)
+    url = verification_url(certificate.number, job.payload.get("base_url", ""))
     words = wording(app.programme)
     return {"application": app, "programme": app.programme, "certificate": certificate, "verify_url": url,
             "qr": qr_data_uri(url), "wording": words,

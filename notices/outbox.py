@@ -20,6 +20,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.baseurl import base_url
 from portal.models import User
 
 from . import documents, numbers
@@ -49,7 +50,7 @@ def add_document(kind, key, issuer, pattern="", subject=None, payload=None):
     if existing is not None:
         return existing
     day = timezone.localdate()
-    payload = {"date": day.isoformat(), "issuer": issuer, **(payload or {})}
+    payload = {"date": day.isoformat(), "issuer": issuer, "base_url": base_url(), **(payload or {})}
     if pattern:
         payload["number"] = numbers.document_number(pattern, f"issuer:{issuer}", day.year)
     return add_job(kind, key, subject=subject, payload=payload)
@@ -71,7 +72,7 @@ def notify(users, kind, context, url=""):
             continue
         note = Notification.objects.create(recipient=user, kind=kind, subject=subject, body=body, url=url)
         if user.email:
-            add_job(Job.Kind.EMAIL, f"email:n{note.pk}", notification=note)
+            add_job(Job.Kind.EMAIL, f"email:n{note.pk}", notification=note, payload={"base_url": base_url()})
         made.append(note)
     return made
 
@@ -141,7 +142,7 @@ def _send_email(job):
     recipient = note.recipient
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("documents/email.txt", {
-            "note": note, "user": recipient, "link": settings.PORTAL_BASE_URL.rstrip("/") + (note.url or "/"),
+            "note": note, "user": recipient, "link": (job.payload.get("base_url") or base_url()) + (note.url or "/"),
         })
     send_mail(note.subject, body, None, [recipient.email])
     note.emailed_at = timezone.now()

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.baseurl.RequestBaseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -206,7 +207,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "创新联合体申报平台 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The address in links that leave the portal (e-mails, certificates' QR codes); empty: the address of
+# the request the link is made in (portal/baseurl.py).  Production sets it (docker-compose.yml).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "")
 
 # --- Celery -------------------------------------------------------------------------------
 # No broker configured: tasks run in-process (the laptop demo).  Production sets

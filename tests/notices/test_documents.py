@@ -480,7 +480,9 @@ def test_every_event_reaches_its_people_in_the_inbox_and_by_email(dispatch):
     assert Notification.objects.filter(kind="objection_received", recipient=staff).exists()
 
     # Every notice with an e-mail address went out as an e-mail carrying its link.
-    base = settings.PORTAL_BASE_URL.rstrip("/")
+    from portal.baseurl import base_url
+
+    base = base_url()  # no PORTAL_BASE_URL in the tests and no request here: the fallback address
     for note in Notification.objects.exclude(recipient__email=""):
         sent = [m for m in mail.outbox if m.to == [note.recipient.email] and m.subject == note.subject]
         assert sent, (note.kind, note.subject)

@@ -410,3 +410,30 @@ def test_a_character_no_font_draws_is_logged_and_shown_to_staff_never_a_silent_b
     assert f'data-missing="{nothing}"' in page
     client.force_login(User.objects.filter(role=Role.APPLICANT, unit=app.unit).first())
     assert "data-missing" not in client.get(reverse("review:application_detail", args=[app.pk])).content.decode()
+
+
+def test_links_use_the_request_host_when_no_base_url_is_set(dispatch, client, settings):
+    """A demo opened from another machine: the certificate's QR link and the e-mails point at the address the
+    act was done from; with PORTAL_BASE_URL set, at that."""
+    settings.PORTAL_BASE_URL = ""
+    settings.ALLOWED_HOSTS = ["192.168.1.20", "testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    app = prepared("suzhou-2026", state="approved")
+    staff = staff_of(app)
+    client.force_login(staff)
+    response = client.post(reverse("review:filing"), {"ids": [app.pk], "confirm": "1"},
+                           HTTP_HOST="192.168.1.20:8000")
+    assert response.status_code in (200, 302)
+    app.refresh_from_db()
+    assert app.certificate_number, response.content.decode()[:500]
+    job = Job.objects.get(application=app, kind=Job.Kind.CERTIFICATE)
+    assert job.payload["base_url"] == "http://192.168.1.20:8000"
+    text, _data = read(Document.objects.get(job=job))
+    assert "http://192.168.1.20:8000/verify/" in text
+    assert any("http://192.168.1.20:8000/" in m.body for m in mail.outbox)
+
+    settings.PORTAL_BASE_URL = "https://portal.example.gov.cn"
+    from applications.certificates import verification_url
+    assert verification_url(app.certificate_number).startswith("https://portal.example.gov.cn/verify/")
