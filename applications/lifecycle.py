@@ -93,9 +93,11 @@ class ApplicationWorkflow(models.Model):
     }
 
     def log_transition(self, name, source, target, actor, reason="", ip=None):
-        """The append-only log (``review.TransitionLog``, reached through its related name)."""
-        self.log.create(transition=name, actor=actor, actor_role=actor.role, source=source, target=target,
-                        reason=reason, ip=ip)
+        """The append-only log (``review.TransitionLog``, reached through its related name); writing the entry
+        moves the row's ``waiting_since`` to its time, and this instance's with it."""
+        entry = self.log.create(transition=name, actor=actor, actor_role=actor.role, source=source, target=target,
+                                reason=reason, ip=ip)
+        self.waiting_since = entry.at
 
     # 单位申报 — only the applicant unit submits, while the call is open, with no hard failure.
     @transition(field=state, source=State.DRAFT, target=GET_STATE(first_review_state, states=AFTER_SUBMISSION),

@@ -108,6 +108,8 @@ class Document(models.Model):
     class Meta:
         db_table = "review_document"
         ordering = ["-created_at"]
+        # An application's (or a batch's) documents, whatever their kind (the unique constraint leads with the kind).
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="document_subject")]
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject_type", "subject_id", "version"], name="one_document_version",
                                     nulls_distinct=False),

@@ -193,6 +193,20 @@ def forward_states(app):
     return [State.DRAFT, *waiting_states(app)]
 
 
+def move_log(entries, at):
+    """Move the log ``entries`` (a queryset) to the time ``at`` — tests only: the log is append-only — and the
+    ``waiting_since`` of their applications with them (their latest entry's time)."""
+    from django.db.models import Max
+
+    from review.models import TransitionLog
+
+    applications = set(entries.values_list("application_id", flat=True))
+    entries.update(at=at)
+    for pk in applications:
+        last = TransitionLog.objects.filter(application_id=pk).aggregate(last=Max("at"))["last"]
+        Application.objects.filter(pk=pk).update(waiting_since=last)
+
+
 def reload(app):
     return Application.objects.select_related("programme__authority", "unit", "district").get(pk=app.pk)
 

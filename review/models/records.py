@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application
 from portal.models import AppendOnlyModel, Role
 
 from .files import review_file_path
@@ -33,6 +34,14 @@ class TransitionLog(AppendOnlyModel):
         ordering = ["at", "id"]
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
+        # An application's timeline, in order, from the index alone.
+        indexes = [models.Index(fields=["application", "at", "id"], name="transitionlog_timeline")]
+
+    def save(self, *args, **kwargs):
+        """Write the entry and move the application's ``waiting_since`` to it (unless a later entry is there)."""
+        super().save(*args, **kwargs)
+        Application.objects.filter(pk=self.application_id).filter(
+            models.Q(waiting_since__isnull=True) | models.Q(waiting_since__lte=self.at)).update(waiting_since=self.at)
 
 
 

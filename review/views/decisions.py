@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -104,7 +104,6 @@ def decision_batch(request):
     if programme is not None:
         waiting = (visible.filter(state=State.DECISION, programme=programme)
                    .select_related("programme", "unit", "district")
-                   .annotate(waiting_since=Max("log__at", filter=Q(log__target=State.DECISION)))
                    .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.filter(status=Assignment.Status.SUBMITTED)))
                    .order_by("waiting_since", "pk"))
     page = Paginator(waiting, 25).get_page(request.GET.get("page"))

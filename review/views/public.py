@@ -6,7 +6,8 @@ the programme's staff (review.views.publicity.publicity_batch).
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications.models import Application, Programme
-from applications.selectors import directory_entries
+from applications.selectors import directory_entries, directory_programmes
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
@@ -25,13 +26,20 @@ from review.models import PublicityBatch, PublicityEntry
 PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
 
 
+def _entry_count(states):
+    """How many entries of each batch are in ``states``: counted per batch shown (a correlated subquery), not
+    by grouping every entry of every batch."""
+    entries = (PublicityEntry.objects.filter(batch=OuterRef("pk"), application__state__in=states).order_by()
+               .values("batch").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(entries, output_field=IntegerField()), 0)
+
+
 def publicity_list(request):
     """公示: the batches whose period is running today, and the archive of the ended ones with their
     results (how many of each list were filed)."""
     today = timezone.localdate()
     public = PublicityBatch.objects.select_related("programme__authority").annotate(
-        entry_count=Count("entries", filter=Q(entries__application__state__in=PUBLIC_ENTRY_STATES)),
-        filed_count=Count("entries", filter=Q(entries__application__state=State.FILED)))
+        entry_count=_entry_count(PUBLIC_ENTRY_STATES), filed_count=_entry_count([State.FILED]))
     running = public.filter(starts_on__lte=today, ends_on__gte=today).order_by("ends_on", "pk")
     ended = public.filter(ends_on__lt=today).order_by("-ends_on", "-pk")
     return render(request, "review/public/publicity_list.html", {
@@ -88,7 +96,7 @@ def directory(request):
     filed = Application.objects.filter(state=State.FILED)
     q = request.GET.get("q", "").strip()
     queryset = directory_entries(filed, q)
-    programmes = list(Programme.objects.filter(pk__in=filed.values("programme_id")).order_by("-opens_on", "title"))
+    programmes = directory_programmes(filed)
     code = request.GET.get("programme", "").strip()
     programme = Programme.objects.filter(code=code).first() if code else None
     if code:

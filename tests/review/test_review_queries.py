@@ -29,6 +29,7 @@ from tests.review_factories import (
     district_user,
     expert_user,
     make_application,
+    move_log,
     quick_application,
     reload,
     staff_user,
@@ -42,9 +43,11 @@ def listed(response):
 
 def clone(app, n, **fields):
     """Cheap copies of an application (for volume only): same programme, unit and district."""
+    waiting_since = Application.objects.values_list("waiting_since", flat=True).get(pk=app.pk)
     rows = [Application(programme=app.programme, unit=app.unit, created_by=app.created_by, district=app.district,
                         name=fields.get("name", f"批量创新联合体{i}"), field=app.field, state=fields.get("state", app.state),
-                        submitted_at=fields.get("submitted_at", app.submitted_at)) for i in range(n)]
+                        submitted_at=fields.get("submitted_at", app.submitted_at),
+                        waiting_since=waiting_since) for i in range(n)]
     created = Application.objects.bulk_create(rows)
     Member.objects.bulk_create([Member(application=a, name=f"成员{a.pk}", unit_type="enterprise") for a in created])
     TransitionLog.objects.bulk_create([
@@ -159,11 +162,11 @@ def test_pagination_keeps_the_filters(client, weihai, staff):
 
 
 def test_days_waited_since_the_last_transition(client, weihai, staff):
-    TransitionLog.objects.filter(application=weihai).update(at=timezone.now() - datetime.timedelta(days=12))
+    move_log(TransitionLog.objects.filter(application=weihai), timezone.now() - datetime.timedelta(days=12))
     newer = quick_application("weihai-2026", "in_formal_review")
-    TransitionLog.objects.filter(application=newer).update(at=timezone.now() - datetime.timedelta(days=2))
-    TransitionLog.objects.filter(application=newer, transition="submit").update(
-        at=timezone.now() - datetime.timedelta(days=50))
+    move_log(TransitionLog.objects.filter(application=newer), timezone.now() - datetime.timedelta(days=2))
+    move_log(TransitionLog.objects.filter(application=newer, transition="submit"),
+             timezone.now() - datetime.timedelta(days=50))
     client.force_login(staff)
     response = client.get(reverse("review:staff_list"))
     rows = {a.pk: a.days_waited for a in response.context["page"]}

@@ -42,6 +42,7 @@ from tests.review_factories import (
     forward_states,
     make_application,
     make_draft,
+    move_log,
     pdf_upload,
     quick_application,
     reload,
@@ -556,7 +557,7 @@ def test_staff_dashboard_shows_waiting_items_oldest_first_with_links(seeded):
     staff = staff_user(formal.programme.authority)
     now = timezone.now()
     for days, app in ((3, formal), (9, pending), (1, approved), (5, publicity)):
-        TransitionLog.objects.filter(application=app).update(at=now - datetime.timedelta(days=days))
+        move_log(TransitionLog.objects.filter(application=app), now - datetime.timedelta(days=days))
     context = dashboard_context(staff)
     assert [item["application"].pk for item in context["queue"]] == [pending.pk, publicity.pk, formal.pk,
                                                                      approved.pk]
