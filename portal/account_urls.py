@@ -8,6 +8,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("accounts/register/", views.register, name="register"),
+    path("accounts/alive/", views.alive, name="alive"),
     path("unit/", views.unit_profile, name="unit_profile"),
     path("unit/users/", views.unit_users, name="unit_users"),
     path("unit/users/<int:user_id>/active/", views.unit_user_toggle, name="unit_user_toggle"),

@@ -1,0 +1,392 @@
+"""Load test of the busy pages at a province's scale (issue 10): every page near the cost of a bare page.
+
+    .venv/bin/python bench/load.py                      # 10,000 applications, 50 clients, 20 s per page
+    .venv/bin/python bench/load.py --scale 100000
+    .venv/bin/python bench/load.py --growth             # both, and the staff list's growth between them
+    .venv/bin/python bench/load.py --duration 5 --concurrency 10 --pages alive,list,detail
+
+For each scale it writes the data set by bulk inserts (tests/volume.py: the applications over the five
+seed programmes, 7.5 member units and about 2.8 timeline entries each) into a throwaway PostgreSQL
+database (``portal_load_<scale>``, dropped at the end unless ``--keep``), starts gunicorn (2 sync
+workers, DEBUG off, persistent database connections) and a Celery worker for the background exports,
+signs in as programme staff, an administrator and an applicant, then drives ``--concurrency`` clients
+for ``--duration`` seconds on each page in turn:
+
+* ``alive``: the trivial signed-in page (portal:alive), the yardstick;
+* ``list`` / ``list-admin``: the staff list as programme staff / as the administrator, on random pages
+  among the first ``--max-page`` with random filters, orders and searches (人工智能, lead-unit names,
+  credit-code fragments);
+* ``detail``: random applications of the staff's scope; ``workspace``: the applicant's workspace;
+* ``directory`` (random pages and searches) and ``publicity``: the public pages;
+* ``export``: the staff list's Excel export with random filters (queued in the background when large).
+
+It prints requests/s, p50/p95/p99 (ms) and errors per page, then ``min ratio X`` (the lowest share of
+the trivial page's requests/s; target ≥ 0.25), ``growth X`` (the staff list's p50 at 100,000 over its p50
+at 10,000, with ``--growth``) and last ``min ratio X, growth Y, errors N``.  Traffic goes to 127.0.0.1
+only; every run is bounded (the pages' durations, a time-out on each request, servers stopped at the
+end).  Nothing is cached across users: each client sends its own session cookie.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+PAGES = ["alive", "list", "list-admin", "detail", "workspace", "directory", "publicity", "export"]
+SEARCHES = ["人工智能", "生物医药", "集成电路", "智能制造创新", "海洋装备", "南京", "苏州量子"]
+ORDERS = ["", "", "waiting", "-waiting", "submitted", "-submitted", "name", "-name"]
+REQUEST_TIMEOUT = 60
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=10_000, help="applications in the data set (default 10,000)")
+    parser.add_argument("--growth", action="store_true", help="run at 10,000 and at 100,000 and compare")
+    parser.add_argument("--duration", type=float, default=20, help="seconds per page (default 20)")
+    parser.add_argument("--concurrency", type=int, default=50, help="concurrent clients (default 50)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--max-page", type=int, default=20, help="random list pages among the first N")
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, among {','.join(PAGES)}")
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway database(s)")
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)  # internal: write a data set, print JSON
+    args = parser.parse_args(argv)
+    args.pages = [page for page in args.pages.split(",") if page]
+    unknown = set(args.pages) - set(PAGES)
+    if unknown or "alive" not in args.pages:
+        parser.error(f"unknown pages {sorted(unknown)}" if unknown else "the pages must include alive")
+    return args
+
+
+def database_url(scale):
+    return f"{SERVER}/portal_load_{scale}"
+
+
+def server_env(scale, queue):
+    """The environment of everything that touches the throwaway database: the development profile with
+    DEBUG off (as served), persistent connections, the bench's own Redis database and queue."""
+    return {**os.environ, "PORTAL_ENV": "development", "DEBUG": "false", "DATABASE_URL": database_url(scale),
+            "DB_CONN_MAX_AGE": "60", "CELERY_BROKER_URL": BROKER, "CELERY_RESULT_BACKEND": "",
+            "CELERY_QUEUE": queue, "AXES_ENABLED": "false", "LOG_LEVEL": "ERROR",
+            "PRIVATE_MEDIA_ROOT": f"/tmp/portal-load-{scale}-media", "PYTHONPATH": str(ROOT)}
+
+
+# --- the data set (a child process: Django set up on the throwaway database) --------------------------
+
+def prepare(scale):
+    """Create the database, migrate, load the programmes, write the data set and the users; print JSON."""
+    import psycopg
+
+    name = database_url(scale).rsplit("/", 1)[1]
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.volume import generate
+
+    call_command("migrate", verbosity=0)
+    call_command("load_programmes", "--demo-window", verbosity=0)
+    started = time.monotonic()
+    counts = generate(scale)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    counts["seconds"] = round(time.monotonic() - started, 1)
+    print(json.dumps({"counts": counts, **_users_and_samples()}, ensure_ascii=False))
+
+
+def _users_and_samples():
+    from django.db.models import Count
+
+    from applications.models import Application, Programme
+    from applications.states import State
+    from portal.models import District, Role, Unit, User
+
+    programme = Programme.objects.get(code="jiangsu-2026")
+    password = uuid.uuid4().hex
+    unit = Unit.objects.annotate(n=Count("applications")).order_by("-n", "pk").first()
+    users = {
+        "staff": User.objects.create_user("load_staff", password=password, role=Role.STAFF,
+                                          authority=programme.authority, full_name="压测员"),
+        "admin": User.objects.create_user("load_admin", password=password, role=Role.ADMIN, full_name="压测管理员"),
+        "applicant": User.objects.create_user("load_applicant", password=password, role=Role.APPLICANT, unit=unit,
+                                              full_name="压测申报人", is_unit_admin=True),
+    }
+    scope = Application.objects.filter(programme__authority=programme.authority).exclude(state=State.DRAFT)
+    units = list(Unit.objects.filter(applications__programme=programme).values_list("name", "credit_code")[:200])
+    return {
+        "password": password, "users": {role: user.username for role, user in users.items()},
+        "programme": programme.pk, "programme_code": programme.code,
+        "applications": list(scope.order_by("?").values_list("pk", flat=True)[:1000]),
+        "districts": list(District.objects.filter(authority=programme.authority).values_list("pk", flat=True)),
+        "fields": programme.fields,
+        "unit_words": [name[2:6] for name, _code in units[:50]],
+        "codes": [code[-8:].lower() for _name, code in units[:50]],
+        "states": [s for s in State.values if s != State.DRAFT],
+    }
+
+
+# --- the servers ---------------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_servers(args, scale, port, queue):
+    env = server_env(scale, queue)
+    log = open(f"/tmp/portal-load-{scale}.log", "w")  # noqa: SIM115 (closed with the processes)
+    gunicorn = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "portal.wsgi:application", "--workers", str(args.workers),
+         "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "120",
+         "--log-level", "warning"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    worker = subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue, "-l", "warning",
+         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return [gunicorn, worker], log
+
+
+def stop_servers(processes, log):
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    log.close()
+
+
+def drop_database(scale):
+    import psycopg
+
+    name = database_url(scale).rsplit("/", 1)[1]
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the clients ---------------------------------------------------------------------------------------
+
+class Visits:
+    """Which URL each page's next request asks for (random pages, filters, searches and applications)."""
+
+    def __init__(self, data, max_page):
+        self.data = data
+        self.max_page = max_page
+
+    def _filters(self):
+        data, params = self.data, {}
+        for _ in range(random.choice([0, 1, 1, 2])):
+            kind = random.choice(["q", "q", "code", "state", "programme", "district", "field", "dates"])
+            if kind == "q":
+                params["q"] = random.choice(SEARCHES + data["unit_words"])
+            elif kind == "code":
+                params["q"] = random.choice(data["codes"])
+            elif kind == "state":
+                params["state"] = random.choice(data["states"])
+            elif kind == "programme":
+                params["programme"] = data["programme"]
+            elif kind == "district":
+                params["district"] = random.choice(data["districts"])
+            elif kind == "field" and data["fields"]:
+                params["field"] = random.choice(data["fields"])
+            elif kind == "dates":
+                params["submitted_from"] = f"2026-{random.randint(1, 6):02d}-01"
+        order = random.choice(ORDERS)
+        if order:
+            params["o"] = order
+        return params
+
+    def url(self, page):
+        """(role, path, params) of one request to ``page``."""
+        if page == "alive":
+            return "staff", "/accounts/alive/", {}
+        if page in ("list", "list-admin"):
+            params = {**self._filters(), "page": random.randint(1, self.max_page)}
+            return ("staff" if page == "list" else "admin"), "/staff/applications/", params
+        if page == "detail":
+            return "staff", f"/applications/{random.choice(self.data['applications'])}/", {}
+        if page == "workspace":
+            return "applicant", "/workspace/", {}
+        if page == "directory":
+            params = {"page": random.randint(1, self.max_page)}
+            if random.random() < 0.3:
+                params["q"] = random.choice(SEARCHES)
+            return None, "/directory/", params
+        if page == "publicity":
+            return None, "/publicity/", {}
+        if page == "export":
+            return "staff", "/staff/applications/export.xlsx", random.choice(
+                [{}, {"state": "decision"}, {"q": "人工智能"}, {"programme": self.data["programme"]}])
+        raise ValueError(page)
+
+
+async def sign_in(base, username, password):
+    """The session cookies of ``username`` after the login form (as a browser posts it)."""
+    import aiohttp
+
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(f"{base}/accounts/login/") as response:
+            html = await response.text()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        async with session.post(f"{base}/accounts/login/", allow_redirects=False,
+                                data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+                                headers={"Referer": f"{base}/accounts/login/"}) as response:
+            assert response.status == 302, f"login of {username} answered {response.status}"
+        return {cookie.key: cookie.value for cookie in jar}
+
+
+async def drive(base, page, visits, cookies, duration, concurrency):
+    """Run ``concurrency`` clients on ``page`` for ``duration`` seconds: latencies (s) and the error count."""
+    import aiohttp
+
+    latencies, errors = [], []
+    deadline = time.monotonic() + duration
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    sessions = {role: aiohttp.ClientSession(cookies=jar, timeout=timeout,
+                                            connector=aiohttp.TCPConnector(limit=concurrency, force_close=True),
+                                            headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+                for role, jar in cookies.items()}
+
+    async def client():
+        while time.monotonic() < deadline:
+            role, path, params = visits.url(page)
+            started = time.monotonic()
+            try:
+                async with sessions[role].get(f"{base}{path}", params=params, allow_redirects=False) as response:
+                    await response.read()
+                    ok = response.status < 400
+            except (TimeoutError, aiohttp.ClientError):
+                ok = False
+            (latencies if ok else errors).append(time.monotonic() - started)
+
+    started = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    elapsed = time.monotonic() - started
+    for session in sessions.values():
+        await session.close()
+    return {"requests": len(latencies), "errors": len(errors), "rps": len(latencies) / elapsed,
+            **percentiles(latencies)}
+
+
+def percentiles(latencies):
+    if not latencies:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
+    ordered = sorted(latencies)
+
+    def at(q):
+        return ordered[min(int(q * len(ordered)), len(ordered) - 1)] * 1000
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99)}
+
+
+async def wait_until_up(base, seconds=60):
+    import aiohttp
+
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(f"{base}/accounts/login/") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer at {base} within {seconds} s")
+
+
+async def measure(args, data, port):
+    base = f"http://127.0.0.1:{port}"
+    await wait_until_up(base)
+    cookies = {None: {}}
+    for role, username in data["users"].items():
+        cookies[role] = await sign_in(base, username, data["password"])
+    visits = Visits(data, args.max_page)
+    results = {}
+    for page in args.pages:
+        # Warm each worker's caches and connections (not counted).
+        await drive(base, page, visits, cookies, min(2.0, args.duration), min(args.concurrency, 4))
+        results[page] = await drive(base, page, visits, cookies, args.duration, args.concurrency)
+        row = results[page]
+        print(f"  {page:<11} {row['rps']:8.1f} req/s   p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  "
+              f"p99 {row['p99']:7.1f} ms   errors {row['errors']}", flush=True)
+    return results
+
+
+def run_scale(args, scale):
+    print(f"scale {scale:,}: writing the data set …", flush=True)
+    prepared = subprocess.run([PYTHON, __file__, "--prepare", str(scale)], cwd=ROOT, env=server_env(scale, "x"),
+                              capture_output=True, text=True, timeout=1800)
+    if prepared.returncode:
+        sys.exit(f"preparing the data set failed:\n{prepared.stderr[-4000:]}")
+    data = json.loads(prepared.stdout.strip().splitlines()[-1])
+    counts = data["counts"]
+    print(f"  {counts['applications']:,} applications, {counts['members']:,} members, {counts['timeline']:,} "
+          f"timeline entries, {counts['units']:,} units in {counts['seconds']} s", flush=True)
+    port, queue = free_port(), f"load-{uuid.uuid4().hex[:8]}"
+    processes, log = start_servers(args, scale, port, queue)
+    try:
+        print(f"  gunicorn ({args.workers} sync workers) on 127.0.0.1:{port}; {args.concurrency} clients, "
+              f"{args.duration:g} s per page", flush=True)
+        return asyncio.run(measure(args, data, port))
+    finally:
+        stop_servers(processes, log)
+        if not args.keep:
+            drop_database(scale)
+
+
+def summary(results_by_scale, base_scale):
+    results = results_by_scale[base_scale]
+    alive = results["alive"]["rps"]
+    ratios = {page: row["rps"] / alive for page, row in results.items() if page != "alive" and alive}
+    errors = sum(row["errors"] for rows in results_by_scale.values() for row in rows.values())
+    lines = [f"ratio {page} {ratio:.3f}" for page, ratio in ratios.items()]
+    worst = min(ratios.values()) if ratios else float("nan")
+    lines.append(f"min ratio {worst:.3f}")
+    growth = None
+    if 10_000 in results_by_scale and 100_000 in results_by_scale and "list" in results:
+        growth = results_by_scale[100_000]["list"]["p50"] / results_by_scale[10_000]["list"]["p50"]
+        lines.append(f"growth {growth:.2f}")
+    lines.append(f"min ratio {worst:.3f}, growth {f'{growth:.2f}' if growth is not None else 'n/a'}, "
+                 f"errors {errors}")
+    return lines
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.prepare:
+        prepare(args.prepare)
+        return
+    scales = [10_000, 100_000] if args.growth else [args.scale]
+    results = {scale: run_scale(args, scale) for scale in scales}
+    for line in summary(results, scales[0]):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
