@@ -180,7 +180,7 @@ def export_rows(queryset, today=None):
         submitted = timezone.localtime(app.submitted_at).replace(tzinfo=None) if app.submitted_at else None
         yield [app.name, app.unit.name, app.unit.credit_code, app.programme.title,
                app.district.name if app.district_id else "", app.field, str(app.get_state_display()),
-               submitted, days_waited(app.waiting_since, today)]
+               submitted, days_waited(app.waiting_since or app.submitted_at, today)]
 
 
 def export_workbook(queryset, today=None) -> bytes:

@@ -51,8 +51,9 @@ def dashboard_context(user):
     queue = []
     for application in waiting[:QUEUE_LIMIT]:
         url, action = action_link(application)
-        queue.append({"application": application, "since": application.waiting_since,
-                      "waited": days_waited(application.waiting_since, today), "url": url, "action": action})
+        since = application.waiting_since or application.submitted_at
+        queue.append({"application": application, "since": since,
+                      "waited": days_waited(since, today), "url": url, "action": action})
     queue_total = len(queue) if len(queue) < QUEUE_LIMIT else waiting.count()
 
     pending = None

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from applications import stages
+from applications.states import State
 from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
@@ -49,17 +50,23 @@ def staff_list(request):
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
     acting = stages.acting_states(request.user.role)
-    for application in page:
-        application.days_waited = days_waited(application.waiting_since, today)
-        if application.state in acting:
-            application.action_url, application.action_label = action_link(application)
+    labels = dict(State.choices)
+    for application in page:  # what each row shows, worked out once here rather than by the template
+        application.days_waited = days_waited(application.waiting_since or application.submitted_at, today)
+        application.url = application.get_absolute_url()
+        application.state_label = labels.get(application.state, application.state)
+        application.submitted = (timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
+                                 if application.submitted_at else "")
+        application.action_url, application.action_label = (
+            action_link(application) if application.state in acting else (None, None))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "review/staff/list.html", {
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "field_options": field_options(filterset.form.fields["programme"].queryset),
+        # Called by the template only when it renders the filter form (not when the form comes from the cache).
+        "field_options": lambda: field_options(filterset.form.fields["programme"].queryset),
     })
 
 
