@@ -115,10 +115,17 @@ VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 DATABASE_URL = env("DATABASE_URL")
 if PRODUCTION and not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
+# DB_CONN_MAX_AGE: seconds a connection is kept for the next request (0: a new connection per request,
+# which costs a PostgreSQL backend start each time).  Persistent in every profile, as it is safe wherever
+# the portal runs: gunicorn's sync workers and Celery's workers use one connection per process, one
+# request or task at a time; runserver and the tests' live server close each request thread's connections
+# when the thread ends; the demo's SQLite connection is a file, not a backend.  The health check drops a
+# connection the server has closed (a restarted PostgreSQL) instead of failing the next request with it.
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}",
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
