@@ -62,6 +62,7 @@ class Notice(models.TextChoices):
     REISSUED = "reissued"
     EXPERT_INVITED = "expert_invited"
     OBJECTION_RECEIVED = "objection_received"
+    EXPORT_READY = "export_ready"  # the staff list's export made in the background is ready
 
 
 # The review's vocabulary that the lifecycle's conditions read (review.models uses these).

@@ -271,6 +271,8 @@ PORTAL_NAME = _("Innovation Consortium Application Portal")
 # The periodic sweep re-sends outbox jobs left pending (broker outage, killed worker).
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notices.tasks.sweep_outbox", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
+    # Exports left pending (broker outage) are sent, those of a dead worker put back, old files deleted.
+    "sweep-exports": {"task": "review.tasks.sweep_exports", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -297,3 +299,9 @@ SIGNING_DEMO_CA = env_bool("SIGNING_DEMO_CA", not PRODUCTION)
 SIGNING_DEMO_DIR = env("SIGNING_DEMO_DIR", str(VAR_DIR / "pki"))
 # Hand outbox jobs to Celery on commit (tests that do not look at documents turn this off).
 OUTBOX_DISPATCH = env_bool("OUTBOX_DISPATCH", True)
+# The staff list's Excel export: up to EXPORT_IMMEDIATE_ROWS rows it is sent at once; a larger one is made by
+# a Celery worker (progress on its page, an inbox notice when ready) and kept EXPORT_KEEP_DAYS days.  A job
+# running for longer than EXPORT_STALE_SECONDS is taken for a dead worker's and started again.
+EXPORT_IMMEDIATE_ROWS = int(env("EXPORT_IMMEDIATE_ROWS", "500"))
+EXPORT_KEEP_DAYS = int(env("EXPORT_KEEP_DAYS", "7"))
+EXPORT_STALE_SECONDS = int(env("EXPORT_STALE_SECONDS", "900"))

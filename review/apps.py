@@ -7,5 +7,6 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review")
 
     def ready(self):
-        # The document kinds register themselves when imported (after the app registry is ready).
-        from . import documents  # noqa: F401
+        # The document kinds register themselves when imported (after the app registry is ready); importing
+        # the tasks registers the Celery tasks the exports look up by name.
+        from . import documents, tasks  # noqa: F401

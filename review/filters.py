@@ -174,17 +174,28 @@ EXPORT_COLUMNS = (
 )
 
 
+#: What each exported row reads: plain values from one query (no model instances, no related objects).
+EXPORT_FIELDS = ("name", "unit__name", "unit__credit_code", "programme__title", "district__name", "field", "state",
+                 "submitted_at", "waiting_since")
+#: Rows fetched from the database at a time (and how often a background export records its progress).
+EXPORT_CHUNK = 1000
+
+
 def export_rows(queryset, today=None):
+    """The export's rows, in the list's order; read in chunks, so memory stays flat whatever the count."""
     today = today or timezone.localdate()
-    for app in queryset:
-        submitted = timezone.localtime(app.submitted_at).replace(tzinfo=None) if app.submitted_at else None
-        yield [app.name, app.unit.name, app.unit.credit_code, app.programme.title,
-               app.district.name if app.district_id else "", app.field, str(app.get_state_display()),
-               submitted, days_waited(app.waiting_since or app.submitted_at, today)]
+    labels = {value: str(label) for value, label in State.choices}
+    rows = queryset.prefetch_related(None).values_list(*EXPORT_FIELDS)
+    for name, unit, code, programme, district, field, state, submitted_at, waiting_since in rows.iterator(
+            chunk_size=EXPORT_CHUNK):
+        submitted = timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None
+        yield [name, unit, code, programme, district or "", field, labels.get(state, state), submitted,
+               days_waited(waiting_since or submitted_at, today)]
 
 
-def export_workbook(queryset, today=None) -> bytes:
-    """The filtered list as an .xlsx file (one row per application)."""
+def export_workbook(queryset, today=None, progress=None) -> bytes:
+    """The filtered list as an .xlsx file (one row per application); ``progress(n)`` is called after every
+    ``EXPORT_CHUNK`` rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -201,14 +212,15 @@ def export_workbook(queryset, today=None) -> bytes:
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
+    written = 0
     for row in export_rows(queryset, today):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            cells.append(cell)
-        sheet.append(cells)
+        if row[7] is not None:  # the submission time, shown as a date and time
+            row[7] = WriteOnlyCell(sheet, value=row[7])
+            row[7].number_format = "yyyy-mm-dd hh:mm"
+        sheet.append(row)
+        written += 1
+        if progress is not None and written % EXPORT_CHUNK == 0:
+            progress(written)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

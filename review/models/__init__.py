@@ -4,6 +4,7 @@ The states and transitions themselves live in :mod:`applications.lifecycle`.
 """
 
 from .experts import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
+from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .publicity import Objection, PublicityBatch, PublicityEntry
 from .records import (
@@ -27,6 +28,7 @@ __all__ = [
     "Expert",
     "ExpertDraw",
     "ExpertRelation",
+    "ExportJob",
     "FilingAgreement",
     "FormalReview",
     "HolidayDay",

@@ -1,4 +1,5 @@
-"""The staff list of applications (filters, days waited, the link to act) and its Excel export.
+"""The staff list of applications (filters, days waited, the link to act); its Excel export is in
+:mod:`review.views.exports`.
 
 Programme staff, district reviewers and the system administrator use it, each in their own scope.
 """
@@ -7,11 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from applications import stages
@@ -20,7 +18,6 @@ from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
     days_waited,
-    export_workbook,
     field_options,
     staff_queryset,
 )
@@ -68,18 +65,3 @@ def staff_list(request):
         # Called by the template only when it renders the filter form (not when the form comes from the cache).
         "field_options": lambda: field_options(filterset.form.fields["programme"].queryset),
     })
-
-
-@login_required
-def staff_export(request):
-    _list_user(request)
-    filterset = _filtered(request)
-    if filterset.is_bound and not filterset.is_valid():
-        messages.error(request, _("Some filters are not valid; nothing was exported."))
-        return redirect(f"{reverse('review:staff_list')}?{request.GET.urlencode()}")
-    data = export_workbook(filterset.qs)
-    filename = "{}-{}.xlsx".format(_("applications"), timezone.localtime().strftime("%Y%m%d-%H%M"))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response

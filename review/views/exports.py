@@ -1,0 +1,85 @@
+"""The staff list's Excel export: a small one at once, a large one made in the background.
+
+Up to ``EXPORT_IMMEDIATE_ROWS`` rows the file is the response.  Beyond, the export is queued
+(:mod:`review.services.exports`) and the user is sent to its page, which shows the progress (updated
+from ``export_status``) and then the download link; an inbox notice says when it is ready.  An export is
+its requester's only: another user's id is a 404.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+
+from portal.downloads import private_file
+from review.filters import export_workbook
+from review.models import ExportJob
+from review.services.exports import export_filename, export_filters, request_export
+
+from .lists import _filtered, _list_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def staff_export(request):
+    _list_user(request)
+    filterset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("Some filters are not valid; nothing was exported."))
+        return redirect(f"{reverse('review:staff_list')}?{request.GET.urlencode()}")
+    total = filterset.qs.count()
+    if total > settings.EXPORT_IMMEDIATE_ROWS:
+        job, created = request_export(request.user, export_filters(request.GET), total)
+        if created:
+            messages.info(request, ngettext(
+                "The export of %(n)s application is being prepared; this page shows its progress.",
+                "The export of %(n)s applications is being prepared; this page shows its progress.", total)
+                % {"n": total})
+        return redirect("review:export_detail", pk=job.pk)
+    response = HttpResponse(export_workbook(filterset.qs), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, export_filename())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _own_export(request, pk):
+    _list_user(request)
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+@login_required
+def export_detail(request, pk):
+    """One export: its progress while it is made, then the file; the user's other recent exports."""
+    job = _own_export(request, pk)
+    recent = ExportJob.objects.filter(user=request.user).exclude(pk=job.pk)[:10]
+    return render(request, "review/staff/export.html", {
+        "job": job, "recent": recent, "list_url": f"{reverse('review:staff_list')}?{job.query}" if job.query
+        else reverse("review:staff_list")})
+
+
+@never_cache
+@login_required
+def export_status(request, pk):
+    """The export's progress, for its page to show without reloading."""
+    job = _own_export(request, pk)
+    return JsonResponse({
+        "status": job.status, "label": str(job.get_status_display()), "done": job.done, "total": job.total,
+        "percent": job.percent, "finished": job.finished,
+        "download": reverse("review:export_download", args=[job.pk]) if job.status == ExportJob.Status.DONE else "",
+    })
+
+
+@login_required
+def export_download(request, pk):
+    job = _own_export(request, pk)
+    if job.status != ExportJob.Status.DONE:
+        messages.info(request, _("This export is not ready yet."))
+        return redirect("review:export_detail", pk=job.pk)
+    return private_file(job.file, job.filename, content_type=XLSX)
