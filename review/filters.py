@@ -17,6 +17,7 @@ import unicodedata
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,8 @@ from portal.models import District, Role, Unit
 
 #: Roles that may open the staff list (each sees its own scope: authority, district, everything).
 LIST_ROLES = (Role.STAFF, Role.DISTRICT, Role.ADMIN)
+#: Lead units a search passes to the applications' query as a list of ids (more: as a subquery).
+SEARCH_UNIT_IDS = 2000
 
 
 def days_waited(since, today=None):
@@ -123,8 +126,10 @@ class ApplicationFilter(django_filters.FilterSet):
         if not text:
             return queryset
         code = "".join(unicodedata.normalize("NFKC", text).upper().split())
-        units = Q(name__icontains=text) | (Q(credit_code__icontains=code) if code else Q(pk__in=[]))
-        unit_ids = list(Unit.objects.filter(units).order_by().values_list("pk", flat=True))
+        units = Unit.objects.filter(Q(name__icontains=text) | (Q(credit_code__icontains=code) if code else Q(pk__in=[])))
+        unit_ids = list(units.order_by().values_list("pk", flat=True)[:SEARCH_UNIT_IDS + 1])
+        if len(unit_ids) > SEARCH_UNIT_IDS:  # a word most units have: the subquery, as it matches most rows anyway
+            unit_ids = units.values("pk")
         return queryset.filter(Q(name__icontains=text) | Q(unit_id__in=unit_ids))
 
     def submitted_since(self, queryset, name, value):
@@ -149,6 +154,44 @@ class ApplicationFilter(django_filters.FilterSet):
 def _day_start(day):
     """The first instant of ``day`` in the portal's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+#: Seconds the choices of a scope's filter form are kept (they change only when programmes are configured).
+CHOICES_SECONDS = 300
+
+
+def scope_choices(user):
+    """The filter form's choices that depend on the user's scope — programmes, district offices, and the
+    fields (领域) those programmes offer — kept in the cache per scope, so a list page asks no query for them."""
+    key = f"staff-list-choices:{user.role}:{user.authority_id}:{user.district_id}"
+    found = cache.get(key)
+    if found is None:
+        programmes = list(scoped_programmes(user))
+        found = {"programme": [(str(p.pk), str(p)) for p in programmes],
+                 "district": [(str(d.pk), str(d)) for d in scoped_districts(user)],
+                 "fields": field_options(programmes)}
+        cache.set(key, found, CHOICES_SECONDS)
+    return found
+
+
+def filter_menus(form, user):
+    """``{name: (options, current)}`` for each menu of the filter form: ``options`` are ``(value, label)`` strings,
+    the first one the "all" choice; ``current`` is the chosen value.  The list's template writes the menus
+    itself from these (a crispy or widget-rendered form costs more than the rest of the page)."""
+    choices = scope_choices(user)
+
+    def current(name):
+        value = form[name].value()
+        return "" if value is None else str(value)
+
+    menus = {}
+    for name in ("programme", "district"):
+        options = [("", str(form.fields[name].empty_label))] + choices[name]
+        menus[name] = (options, current(name))
+    for name in ("state", "o"):
+        menus[name] = ([(str(value), str(label)) for value, label in form.fields[name].choices], current(name))
+    menus["fields"] = choices["fields"]
+    return menus
 
 
 def field_options(programmes):

@@ -125,7 +125,7 @@ def _applications(scale, programmes, units, user, now):
         "unit_id": "(%(units)s::bigint[])[1 + mod(i * 7919, %(unit_count)s)]",
         "district_id": "s.districts[1 + mod(i / 7, cardinality(s.districts))]",
         "state": "s.state",
-        "name": "(%(places)s::text[])[1 + mod(i / 3, 16)] || (%(topics)s::text[])[1 + mod(i / 5, 20)]"
+        "name": "(%(places)s::text[])[1 + mod(i / 3, 16)] || (%(topics)s::text[])[1 + mod(i / 7, 20)]"
                 " || '创新联合体' || i",
         "field": "s.fields[1 + mod(i / 11, cardinality(s.fields))]",
         "goals": "'突破关键核心技术。'",

@@ -18,7 +18,7 @@ from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
     days_waited,
-    field_options,
+    filter_menus,
     staff_queryset,
 )
 
@@ -62,6 +62,5 @@ def staff_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        # Called by the template only when it renders the filter form (not when the form comes from the cache).
-        "field_options": lambda: field_options(filterset.form.fields["programme"].queryset),
+        "menus": filter_menus(filterset.form, request.user),
     })

@@ -132,3 +132,6 @@ def test_every_query_of_the_busy_pages_is_served_by_an_index(client, seeded):
     users, application, programme = _users()
     found = all_problems(client, users, busy_pages(application, programme))
     assert not found, "\n\n".join(f"{where}\n  {problems}" for where, problems in found.items())
+    client.force_login(users["staff"])  # the searches above found something (the plans are of real work)
+    response = client.get(reverse("review:staff_list"), {"q": "人工智能"})
+    assert 0 < response.context["page"].paginator.count < SCALE / 50
