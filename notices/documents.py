@@ -7,9 +7,11 @@ WeasyPrint is imported lazily here and nowhere else.  The embedded fonts are tho
 ``scripts/build_font.py`` builds at set-up (see :mod:`notices.fonts`).
 """
 
+import atexit
 import base64
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -73,7 +75,10 @@ def _font_config():
     documents of this process find it there; a face first needed later is added to it then."""
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    config = FontConfiguration()
+    # WeasyPrint leaves its folder of copied fonts behind; remove it when the process ends normally.
+    atexit.register(lambda: config._folder and shutil.rmtree(config._folder, ignore_errors=True))
+    return config
 
 
 @dataclass
