@@ -24,7 +24,7 @@ COPY pyproject.toml /tmp/build/pyproject.toml
 RUN pip install /tmp/build && rm -rf /tmp/build
 
 # The document fonts (notices/fonts.py), built into the image so that every PDF embeds a small subset
-# of them, never the full system font.  Only the script is copied first: the two-minute build is
+# of them, never the full system font.  Only the script is copied first: the build (a few minutes) is
 # cached until the script or the packages above change.  Not under VAR_DIR (/var/lib/portal: the
 # run-time data, where compose mounts its volume).
 ENV DOCUMENT_FONT_DIR=/app/var/fonts

@@ -103,7 +103,7 @@ else
 fi
 
 # --- 5. The document fonts (Noto Serif CJK SC in TrueType outlines, Hanazono fallback) ----------
-# The script is idempotent: it rebuilds (about two minutes) only when its stamp file says the fonts
+# The script is idempotent: it rebuilds (three to four minutes on two cores) only when its stamp file says the fonts
 # are missing, of an older cut or built from other Debian fonts, and returns at once otherwise.
 say "document fonts (scripts/build_font.py)"
 "$VPY" scripts/build_font.py "${DOCUMENT_FONT_DIR:-var/fonts}"
