@@ -20,6 +20,8 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -174,23 +176,28 @@ def scope_choices(user):
     return found
 
 
+def _options(options, chosen):
+    return format_html_join("", '<option value="{}"{}>{}</option>',
+                            ((value, mark_safe(" selected") if value == chosen else "", label)
+                             for value, label in options))
+
+
 def filter_menus(form, user):
-    """``{name: (options, current)}`` for each menu of the filter form: ``options`` are ``(value, label)`` strings,
-    the first one the "all" choice; ``current`` is the chosen value.  The list's template writes the menus
-    itself from these (a crispy or widget-rendered form costs more than the rest of the page)."""
+    """``{name: options}``: the ``<option>`` elements of each menu of the filter form (the chosen one selected),
+    and of the fields' suggestions (``"fields"``).  The list's template writes the form around them: a
+    crispy- or widget-rendered form cost more than the rest of the page."""
     choices = scope_choices(user)
 
-    def current(name):
+    def chosen(name):
         value = form[name].value()
         return "" if value is None else str(value)
 
     menus = {}
     for name in ("programme", "district"):
-        options = [("", str(form.fields[name].empty_label))] + choices[name]
-        menus[name] = (options, current(name))
+        menus[name] = _options([("", str(form.fields[name].empty_label))] + choices[name], chosen(name))
     for name in ("state", "o"):
-        menus[name] = ([(str(value), str(label)) for value, label in form.fields[name].choices], current(name))
-    menus["fields"] = choices["fields"]
+        menus[name] = _options([(str(value), str(label)) for value, label in form.fields[name].choices], chosen(name))
+    menus["fields"] = format_html_join("", '<option value="{}">', ((field,) for field in choices["fields"]))
     return menus
 
 

@@ -28,21 +28,25 @@ class ApplicationQuerySet(models.QuerySet):
 
         The member count is a correlated subquery (one index lookup per row shown), not a join with
         GROUP BY over the whole scope: a page of 25 rows costs the same with 100 or 100,000 in scope,
-        and the paginator's COUNT leaves it out.  The programmes and district offices of a page are loaded
-        once each (prefetched: a page of one programme makes one Programme, not 25), and the long texts no
-        table shows (the goals, the carriers, the programme's guideline) stay in the database."""
+        and the paginator's COUNT leaves it out.  The programmes of a page are loaded once each (prefetched:
+        a page of one programme makes one Programme, not 25), and the long texts no table shows (the goals,
+        the carriers, the programme's guideline) stay in the database.  The district office is not joined
+        (the staff list names it from its cached choices)."""
         members = (Member.objects.filter(application=models.OuterRef("pk")).order_by().values("application")
                    .annotate(n=models.Count("pk")).values("n"))
         programmes = Programme.objects.defer("guideline_text", "summary")
-        return self.select_related("unit").prefetch_related(
-            models.Prefetch("programme", queryset=programmes), "district").defer("goals", "lead_carriers").annotate(
+        return self.select_related("unit").prefetch_related(models.Prefetch("programme", queryset=programmes)).defer(
+            "goals", "lead_carriers").annotate(
             member_count=Coalesce(models.Subquery(members, output_field=models.IntegerField()), 0))
 
     def for_detail(self):
+        """An application with everything its pages read; the frozen versions without their snapshots (each
+        a copy of the whole application: the pages list the versions, the diff reads the two it compares)."""
         return self.select_related("programme__authority", "unit__division__parent__parent", "district",
                                    "created_by").prefetch_related(
             "programme__attachment_requirements", "programme__rules",
-            "members", "people", "tasks", "budget_lines", "targets", "versions", "documents",
+            "members", "people", "tasks", "budget_lines", "targets",
+            models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
                 "files")),
         )
