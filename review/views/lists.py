@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -36,6 +37,33 @@ def _list_user(request):
 
 def _filtered(request):
     return ApplicationFilter(request.GET or None, queryset=staff_queryset(request.user), request=request)
+
+
+#: A filtered list counts its matches up to this number, then says "more than …".
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` + 1 rows: what counting a search or a filter costs grows with its matches, and
+    what counting up to a cap costs does not (the unfiltered list keeps its exact count, read from an index)."""
+
+    def __init__(self, object_list, per_page, cap):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
+
+
+def _filtering(filterset):
+    """Whether the list is narrowed by a filter or a search (the order is no filter)."""
+    data = getattr(filterset.form, "cleaned_data", {})
+    return any(value not in (None, "", []) for name, value in data.items() if name != "o")
 
 
 #: A number no primary key reaches, put in a reversed URL and then replaced by each row's key.
@@ -73,7 +101,8 @@ def staff_list(request):
         queryset = filterset.queryset.none()
     else:
         queryset = filterset.qs
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, 25, COUNT_CAP) if _filtering(filterset) else Paginator(queryset, 25)
+    page = paginator.get_page(request.GET.get("page"))
     _prepare_rows(page, request.user)
     query = request.GET.copy()
     query.pop("page", None)

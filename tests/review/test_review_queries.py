@@ -162,6 +162,20 @@ def test_pagination_keeps_the_filters(client, weihai, staff):
     assert len(listed(response)) == 6
 
 
+def test_a_filtered_list_counts_up_to_a_cap(client, weihai, staff, monkeypatch):
+    """Counting a filter's matches costs as many matches as there are: beyond COUNT_CAP the list says so."""
+    monkeypatch.setattr("review.views.lists.COUNT_CAP", 3)
+    clone(weihai, 4)
+    client.force_login(staff)
+    response = client.get(reverse("review:staff_list"), {"state": State.FORMAL_REVIEW})
+    assert response.context["page"].paginator.capped and "More than 3 applications" in response.content.decode()
+    assert len(listed(response)) == 4  # the pages reach the row past the cap; narrower filters, or the export, the rest
+    response = client.get(reverse("review:staff_list"), {"state": State.FORMAL_REVIEW, "q": "批量创新联合体1"})
+    assert not response.context["page"].paginator.capped and response.context["page"].paginator.count == 1
+    response = client.get(reverse("review:staff_list"))  # the whole list: its exact count
+    assert response.context["page"].paginator.count == 5 and "5 applications" in response.content.decode()
+
+
 def test_days_waited_since_the_last_transition(client, weihai, staff):
     move_log(TransitionLog.objects.filter(application=weihai), timezone.now() - datetime.timedelta(days=12))
     newer = quick_application("weihai-2026", "in_formal_review")
