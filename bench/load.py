@@ -182,6 +182,16 @@ def stop_servers(processes, log):
     log.close()
 
 
+def purge_queue(queue):
+    """Remove the bench's queue from Redis (exports asked for at the end, never run, and kombu's bindings)."""
+    import redis
+
+    client = redis.Redis.from_url(BROKER)
+    keys = [key for key in client.scan_iter(match=f"*{queue}*")]
+    if keys:
+        client.delete(*keys)
+
+
 def drop_database(scale):
     import psycopg
 
@@ -386,6 +396,7 @@ def run_scale(args, scale):
         return asyncio.run(measure(args, data, port))
     finally:
         stop_servers(processes, log)
+        purge_queue(queue)
         if not args.keep:
             drop_database(scale)
 
