@@ -17,7 +17,6 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
-from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -29,6 +28,7 @@ from portal.celery import app as celery_app
 from portal.models import Role
 from review import services
 from tests.factories import UnitFactory, UserFactory
+from tests.notices.conftest import prepared
 from tests.review_factories import make_application
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,24 +42,6 @@ def pdf_text(document):
         data = handle.read()
     assert data.startswith(b"%PDF")
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages), data
-
-
-@pytest.fixture
-def dispatch(settings, monkeypatch):
-    """Eager, in-process dispatch; the test transaction never commits, so run on_commit at once."""
-    monkeypatch.setattr(outbox.transaction, "on_commit", lambda func: func())
-    settings.OUTBOX_DISPATCH = True
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    celery_app.conf.task_always_eager = True
-    return settings
-
-
-def prepared(code, **kwargs):
-    """``make_application`` with the outbox held: the jobs of the way there are written but not handed
-    on (they stay pending, as with the broker away), so their documents and e-mails are not rendered.
-    For tests that look at what happens next, not at the documents of the set-up."""
-    with override_settings(OUTBOX_DISPATCH=False):
-        return make_application(code, **kwargs)
 
 
 # --- rendering, in-process (the embedded default: no broker) -----------------------------------------

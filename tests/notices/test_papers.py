@@ -24,20 +24,10 @@ from notices.templatetags.papers import cn_date
 from portal.lifecycle import ActionRefused
 from portal.models import Role, User
 from review import services
+from tests.notices.conftest import prepared
 from tests.review_factories import district_user, make_application
 
 pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.django_db]
-
-
-@pytest.fixture
-def dispatch(settings, monkeypatch):
-    """Documents rendered in-process as their act commits (the test transaction never commits)."""
-    from portal.celery import app as celery_app
-
-    monkeypatch.setattr(outbox.transaction, "on_commit", lambda func: func())
-    settings.OUTBOX_DISPATCH = True
-    celery_app.conf.task_always_eager = True
-    return settings
 
 
 def read(document):
@@ -46,11 +36,6 @@ def read(document):
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode()
     return "".join(text.split()), data
-
-
-def prepared(code, **kwargs):
-    with override_settings(OUTBOX_DISPATCH=False):
-        return make_application(code, **kwargs)
 
 
 def staff_of(app):
