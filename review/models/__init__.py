@@ -7,6 +7,7 @@ from .experts import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, 
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .publicity import Objection, PublicityBatch, PublicityEntry
+from .recommendations import RecommendationBatch, RecommendationEntry
 from .records import (
     CertificateCounter,
     Decision,
@@ -37,6 +38,8 @@ __all__ = [
     "PeerOpinion",
     "PublicityBatch",
     "PublicityEntry",
+    "RecommendationBatch",
+    "RecommendationEntry",
     "Score",
     "SiteVisit",
     "TransitionLog",
