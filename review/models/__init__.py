@@ -3,7 +3,16 @@
 The states and transitions themselves live in :mod:`applications.lifecycle`.
 """
 
-from .experts import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
+from .experts import (
+    Assignment,
+    Criterion,
+    Expert,
+    ExpertDraw,
+    ExpertRelation,
+    Score,
+    SiteVisit,
+    combine_totals,
+)
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .publicity import Objection, PublicityBatch, PublicityEntry
@@ -44,5 +53,6 @@ __all__ = [
     "SiteVisit",
     "TransitionLog",
     "review_file_path",
+    "combine_totals",
     "sha256_of",
 ]
