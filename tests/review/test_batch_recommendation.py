@@ -7,6 +7,8 @@ import io
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -230,3 +232,16 @@ def test_the_letter_is_rendered_numbered_and_downloadable(client, waiting, revie
     assert f"{waiting[0].programme.authority.name}：" in text and reviewer.district.name in text
     assert text.index(waiting[1].name) < text.index(waiting[0].name)
     assert waiting[0].reference in text
+
+
+def test_the_page_runs_the_same_queries_whatever_the_number_listed(client, waiting, reviewer,
+                                                                   django_assert_max_num_queries):
+    client.force_login(reviewer)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    for i in range(12):
+        peers(quick_application("weihai-2026", "in_district_review", name=f"更多待推荐{i}号创新联合体",
+                                unit=unit_in("weihai-2026", division="371002"), members=2), 3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(URL).content.decode()
+    assert page.count('name="ids"') == 15
