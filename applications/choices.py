@@ -58,6 +58,7 @@ class Notice(models.TextChoices):
     NOT_RECOMMENDED = "not_recommend"
     REFUSED = "refuse"
     PUBLICITY = "publicity"
+    PUBLICITY_CLOSED = "publicity_closed"
     FILED = "filed"
     REISSUED = "reissued"
     EXPERT_INVITED = "expert_invited"

@@ -102,6 +102,16 @@ def publicized(event):
     notify(applicants(application), Notice.PUBLICITY, {"name": str(application)}, _link(application))
 
 
+def publicity_closed(application, ends_on, objections=0, pending=0):
+    """The publicity period ``application`` was in has ended (not a transition: the beat task
+    ``review.tasks.notify_closed_publicity`` calls this once per batch, in one transaction with the mark that
+    it did): the applicants hear the result — no objection, objections raised and not upheld, or objections
+    still under review."""
+    notify(applicants(application), Notice.PUBLICITY_CLOSED,
+           {"name": str(application), "end": ends_on.isoformat(), "objections": objections, "pending": pending},
+           _link(application))
+
+
 @on(SUBJECT, "file")
 def filed(event):
     application = event.instance

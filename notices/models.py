@@ -47,6 +47,7 @@ class Job(models.Model):
         NOTICE_RETURNED = "notice_returned", _("notice of return for revision")
         NOTICE_REFUSED = "notice_refused", _("notice of refusal")
         RECOMMENDATION = "recommendation", _("recommendation opinion")
+        RECOMMENDATION_BATCH = "recommendation_batch", _("recommendation letter with its summary table")
         PUBLICITY_LIST = "publicity_list", _("publicity list")
         FILING_ANNOUNCEMENT = "filing_announcement", _("filing announcement")
         APPLICATION_FORM = "application_form", _("application form")

@@ -273,6 +273,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notices.tasks.sweep_outbox", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
     # Exports left pending (broker outage) are sent, those of a dead worker put back, old files deleted.
     "sweep-exports": {"task": "review.tasks.sweep_exports", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
+    # The applicants of a publicity whose last working day has passed are told the result (once per batch).
+    "notify-closed-publicity": {"task": "review.tasks.notify_closed_publicity",
+                                "schedule": float(env("PUBLICITY_CLOSE_SECONDS", "600"))},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

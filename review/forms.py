@@ -181,6 +181,28 @@ class DistrictOpinionForm(forms.Form):
             del self.fields["letter"]
 
 
+class RecommendationBatchForm(forms.Form):
+    """The common part of a batch recommendation (the chosen rows, their ranks and own opinions are the list's)."""
+
+    opinion = forms.CharField(
+        label=gettext_lazy("Common opinion"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Printed in the recommendation letter, and recorded as the opinion of each chosen "
+                               "application whose own opinion is left blank."),
+        error_messages={"required": gettext_lazy("Please write the common opinion.")})
+    letter = DistrictOpinionForm.base_fields["letter"]
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm the recommendation of the chosen applications in this order. The "
+                           "recommendation letter is numbered and issued, and it cannot be undone."),
+        error_messages={"required": gettext_lazy("Please tick the box to confirm the recommendation.")})
+
+    def __init__(self, *args, with_letter=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_letter:
+            self.fields["letter"].widget.attrs["accept"] = ".pdf,application/pdf"
+        else:
+            del self.fields["letter"]
+
+
 #: The peer-opinion form shares the page with the decision form (both have an "opinion"): its own ids.
 PEER_AUTO_ID = "peer_%s"
 

@@ -7,7 +7,32 @@ from applications.selectors import visible_applications
 from applications.stages import acting_states
 from portal.models import Role
 
-from .models import Expert, Objection, PublicityBatch
+from .models import Expert, Objection, PublicityBatch, RecommendationBatch
+
+
+def visible_recommendations(user):
+    """The batch recommendations (推荐汇总表) a user may read: the district office its own, the programme staff
+    those addressed to their authority, administrators all."""
+    batches = RecommendationBatch.objects.select_related("district", "programme__authority", "by")
+    if not user.is_authenticated:
+        return batches.none()
+    if user.role == Role.DISTRICT and user.district_id:
+        return batches.filter(district_id=user.district_id)
+    if user.role == Role.STAFF and user.authority_id:
+        return batches.filter(programme__authority_id=user.authority_id)
+    if user.role == Role.ADMIN:
+        return batches
+    return batches.none()
+
+
+def recommendations_of(application, user):
+    """The batch recommendations ``application`` was in, newest first, for those who may read them (the
+    applicant never: the table ranks other units' applications)."""
+    if not user.is_authenticated or user.role not in (Role.DISTRICT, Role.STAFF, Role.ADMIN):
+        return []
+    batches = visible_recommendations(user).values("pk")
+    return list(application.recommendation_entries.filter(batch__in=batches).select_related("batch__district")
+                .order_by("-batch__at", "-batch_id"))
 
 
 def visible_batches(user):

@@ -14,6 +14,7 @@ from .views import (
     lists,
     public,
     publicity,
+    recommendations,
 )
 
 app_name = "review"
@@ -30,6 +31,11 @@ urlpatterns = [
     path("review/<int:pk>/district/peer/<int:opinion_id>/withdraw/", district.peer_opinion_withdraw,
          name="peer_opinion_withdraw"),
     path("review/<int:pk>/district/letter/<int:opinion_id>/", district.letter_download, name="district_letter"),
+    path("district/recommend/", recommendations.district_batch, name="district_batch"),
+    path("recommendations/<int:pk>/", recommendations.recommendation_batch, name="recommendation_batch"),
+    path("recommendations/<int:pk>/summary.xlsx", recommendations.recommendation_summary,
+         name="recommendation_summary"),
+    path("recommendations/<int:pk>/letter.pdf", recommendations.recommendation_letter, name="recommendation_letter"),
     # programme staff
     path("staff/applications/", lists.staff_list, name="staff_list"),
     path("staff/applications/export.xlsx", exports.staff_export, name="staff_export"),

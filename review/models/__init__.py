@@ -3,10 +3,20 @@
 The states and transitions themselves live in :mod:`applications.lifecycle`.
 """
 
-from .experts import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
+from .experts import (
+    Assignment,
+    Criterion,
+    Expert,
+    ExpertDraw,
+    ExpertRelation,
+    Score,
+    SiteVisit,
+    combine_totals,
+)
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .publicity import Objection, PublicityBatch, PublicityEntry
+from .recommendations import RecommendationBatch, RecommendationEntry
 from .records import (
     CertificateCounter,
     Decision,
@@ -37,9 +47,12 @@ __all__ = [
     "PeerOpinion",
     "PublicityBatch",
     "PublicityEntry",
+    "RecommendationBatch",
+    "RecommendationEntry",
     "Score",
     "SiteVisit",
     "TransitionLog",
     "review_file_path",
+    "combine_totals",
     "sha256_of",
 ]

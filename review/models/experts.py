@@ -1,6 +1,8 @@
 """The expert pool, the draws, the assignments with their scores, the site visits."""
 
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,17 @@ from applications.choices import AssignmentStatus
 from portal.models import Role
 
 from .files import review_file_path
+
+
+def combine_totals(totals, method="mean"):
+    """The experts' submitted totals combined as the programme says (its expert stage's ``aggregate``): the mean,
+    or the trimmed mean (highest and lowest left out) when five or more scored; None when none did."""
+    totals = sorted(totals)
+    if not totals:
+        return None
+    if method == "trimmed_mean" and len(totals) >= 5:
+        totals = totals[1:-1]
+    return (sum(totals) / len(totals)).quantize(Decimal("0.01"))
 
 
 class Expert(models.Model):

@@ -18,6 +18,9 @@ class PublicityBatch(models.Model):
     working_days = models.PositiveSmallIntegerField(_("working days"))
     calendar_fallback = models.BooleanField(default=False)
     filed_at = models.DateTimeField(null=True, blank=True)
+    # When the applicants were told that the period closed (once, by the beat task; see
+    # review.services.publicity.notify_closed_publicities).
+    closed_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -32,6 +35,10 @@ class PublicityBatch(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_closed(self, today=None):
+        """The period is over once its last working day has passed."""
+        return self.ends_on < (today or timezone.localdate())
 
     def is_running(self, today=None):
         today = today or timezone.localdate()

@@ -27,6 +27,7 @@ from ..models import (
     ExpertDraw,
     Score,
     SiteVisit,
+    combine_totals,
     sha256_of,
 )
 from ._common import _check_pdf, _load, _stored
@@ -178,13 +179,8 @@ def criteria_for(programme):
 def aggregate(application, assignments=None):
     """The programme's aggregate of submitted totals: mean, or trimmed mean (≥5 experts)."""
     assignments = assignments if assignments is not None else application.assignments.all()
-    totals = sorted(a.total for a in assignments if a.status == Assignment.Status.SUBMITTED and a.total is not None)
-    if not totals:
-        return None
-    method = stage_params(application, StageKey.EXPERT_REVIEW).get("aggregate", "mean")
-    if method == "trimmed_mean" and len(totals) >= 5:
-        totals = totals[1:-1]
-    return (sum(totals) / len(totals)).quantize(Decimal("0.01"))
+    totals = [a.total for a in assignments if a.status == Assignment.Status.SUBMITTED and a.total is not None]
+    return combine_totals(totals, stage_params(application, StageKey.EXPERT_REVIEW).get("aggregate", "mean"))
 
 
 def conclude_experts(application_id, user, ip=None):

@@ -2,11 +2,12 @@
 
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import lifecycle
+from applications import events, lifecycle
 from applications.choices import Notice
 from applications.services import fire
 from applications.states import State
@@ -127,3 +128,43 @@ def record_finding(objection_id, user, finding, text, action="return", ip=None):
             name = "return_for_revision" if action == "return" else "refuse"
             fire(application.pk, name, user, reason=_("Objection upheld: %(text)s") % {"text": text}, ip=ip)
     return objection
+
+
+#: Batches told about per run of the beat task (the rest on its next run).
+CLOSING_BATCHES = 50
+
+
+def notify_closed_publicities(today=None):
+    """Tell the applicants of every publicity batch whose last working day has passed (``ends_on`` before
+    today) the result of their publicity, once: each batch is locked, its applicants notified (inbox and
+    e-mail through the outbox) and the batch marked in one transaction, so two beat workers, or a run
+    repeated after a crash, never send a notice twice and a rolled-back run sends none.  Returns how many
+    batches were closed."""
+    today = today or timezone.localdate()
+    due = PublicityBatch.objects.filter(ends_on__lt=today, closed_notified_at__isnull=True).order_by("ends_on", "pk")
+    closed = 0
+    for batch_id in list(due.values_list("pk", flat=True)[:CLOSING_BATCHES]):
+        with transaction.atomic():
+            batch = PublicityBatch.objects.select_for_update(skip_locked=True).filter(
+                pk=batch_id, closed_notified_at__isnull=True).first()
+            if batch is None:  # another worker has it, or has done it
+                continue
+            with portal_language():
+                for entry in closing_entries(batch):
+                    events.publicity_closed(entry.application, batch.ends_on, entry.raised, entry.pending)
+            batch.closed_notified_at = timezone.now()
+            batch.save(update_fields=["closed_notified_at"])
+        closed += 1
+    return closed
+
+
+def closing_entries(batch):
+    """The entries of ``batch`` whose applicants hear that it closed, with the objections ``raised`` and still
+    ``pending``: those still in publicity (or filed since).  An application that left it because an
+    objection was upheld has had that notice already; one put in a later batch hears of that one."""
+    later = PublicityEntry.objects.filter(application=OuterRef("application"), batch_id__gt=batch.pk)
+    return (batch.entries.filter(application__state__in=[State.PUBLICITY, State.FILED])
+            .exclude(Exists(later)).select_related("application__unit")
+            .annotate(raised=Count("objections"),
+                      pending=Count("objections", filter=Q(objections__finding=Objection.Finding.PENDING)))
+            .order_by("pk"))

@@ -13,6 +13,7 @@ from applications.services import present, snapshot
 from portal.models import Role
 
 from .. import services
+from ..selectors import recommendations_of
 from .applicant import timeline_context
 from .links import next_actions
 
@@ -31,6 +32,7 @@ def application_detail(request, pk):
         **timeline_context(application, request.user),
         "actions": next_actions(application, request.user),
         "documents": list(application.documents.all()),
+        "recommendations": recommendations_of(application, request.user),
         "agreements": (list(application.filing_agreements.all())
                        if request.user.role in (Role.APPLICANT, Role.STAFF) else []),
         "application": application,

@@ -363,15 +363,22 @@ def test_worker_killed_while_rendering(broker, settings):
 @pytest.mark.django_db
 @pytest.mark.chinese
 def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(dispatch, client):
-    """Walk Weihai to filing (receipt, 推荐意见, 公示名单, certificate, 备案名单公告) plus a return and a
-    refusal notice and the printable form: every PDF has its Chinese text, no missing glyph, the page
-    footer and only the portal's embedded serif font."""
+    """Walk Weihai to filing (receipt, 推荐意见 and the batch's 推荐函 with its 推荐汇总表, 公示名单, certificate,
+    备案名单公告) plus a return and a refusal notice and the printable form: every PDF has its Chinese text, no
+    missing glyph, the page footer and only the portal's embedded serif font."""
     import base64
 
     from applications.certificates import verification_url
     from notices.documents import FONT_FAMILY, render_pdf
+    from tests.review_factories import advance, district_user
 
-    app = make_application("weihai-2026", state="filed")
+    app = make_application("weihai-2026", state="district_review")
+    reviewer = district_user(app.district)
+    for i in range(3):
+        services.add_peer_opinion(app, reviewer, expert_name=f"同行专家{i}", title="教授", title_level="senior",
+                                  discipline="海洋科学", opinion="同意推荐。", date=app.submitted_at.date())
+    services.recommend_batch(reviewer, app.programme_id, [services.Ranked(app.pk, 1)], "材料真实，同意推荐。")
+    app = advance(app, "filed")
     make_application("beijing-2026", state="returned")
     make_application("beijing-2026", state="refused")
     kinds = set(Document.objects.values_list("kind", flat=True))
