@@ -54,7 +54,18 @@ def application_start(request, code):
         district=District.suggest(programme.authority, unit.division),
     )
     messages.success(request, _("A draft application has been started. Save it at any time and come back later."))
+    if application.district_id is None:
+        messages.warning(request, uncovered_message(programme, unit))
     return redirect("applications:application_edit", pk=application.pk)
+
+
+def uncovered_message(programme, unit):
+    """Why no office is chosen for a unit whose division none of the authority's offices covers."""
+    return _("No district office of %(authority)s covers %(division)s, where your unit is registered. If the "
+             "programme accepts a lead unit from there (see the eligibility check: a condition it states in "
+             "principle only warns), choose the office of the place where the consortium works; that office "
+             "reviews the application first.") % {"authority": programme.authority.name,
+                                                  "division": unit.division.full_name}
 
 
 def facts_from_forms(application, form, formsets):
@@ -100,6 +111,9 @@ def _editor_context(application, form, formsets, results, upload_errors=None):
         "blocking": sum(1 for r in results if r.blocks),
         "slots": [(req, files.get(req.pk, [])) for req in requirements],
         "upload_errors": upload_errors or {},
+        "uncovered": (uncovered_message(application.programme, application.unit)
+                      if District.suggest(application.programme.authority, application.unit.division) is None
+                      else ""),
     }
 
 

@@ -33,16 +33,57 @@ class CreditCodeField(forms.CharField):
             raise forms.ValidationError(found[0].message, code=found[0].code)
 
 
+class DivisionChoiceIterator(forms.models.ModelChoiceIterator):
+    """The divisions grouped by province (<optgroup>), each labelled below its province: a plain select
+    that works without JavaScript; static/portal/division-select.js turns it into province → city →
+    county selects."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups = {}
+        for obj in self.queryset:
+            province = obj.parent if obj.parent.parent_id is None else obj.parent.parent
+            groups.setdefault(province.name, []).append(self.choice(obj))
+        yield from groups.items()
+
+    def __len__(self):
+        return self.queryset.values("parent").count() + (1 if self.field.empty_label is not None else 0)
+
+
+class DivisionSelect(forms.Select):
+    """Each option carries its division code and its parent's, for the cascading selects and the
+    credit-code suggestion."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        division = getattr(value, "instance", None)
+        if division is not None:
+            option["attrs"].update({"data-code": division.code, "data-parent": division.parent.code})
+        return option
+
+
 class DivisionChoiceField(forms.ModelChoiceField):
+    """A division below a province (a prefecture-level city, or a county, district or zone)."""
+
+    iterator = DivisionChoiceIterator
+    widget = DivisionSelect
+
+    def __init__(self, **kwargs):
+        queryset = Division.objects.select_related("parent__parent").filter(parent__isnull=False)
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.attrs.update({"data-division-select": "", "data-province-label": _("province"),
+                                  "data-city-label": _("city"), "data-county-label": _("county or district"),
+                                  "data-choose": _("— choose —"), "data-whole-city": _("(the city itself)")})
+
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.full_name.removeprefix(obj.parent.name if obj.parent.parent_id is None else obj.parent.parent.name)
 
 
 class UnitForm(forms.ModelForm):
     credit_code = CreditCodeField(label=_("unified social credit code"),
                                   help_text=_("18 characters, as on the business licence."))
     division = DivisionChoiceField(
-        queryset=Division.objects.select_related("parent__parent").filter(parent__isnull=False),
         label=_("district of registration"),
         help_text=_("The district (区县) where the unit is registered. The credit code's division code is only "
                     "a suggestion: universities are often registered by the province."),
