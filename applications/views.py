@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.downloads import private_file
-from portal.models import CreditRecord, District, Role
+from portal.models import District, Role
 
+from .credit import records_for
 from .facts import SCALARS, Facts, MemberFacts, PersonFacts, lead_facts
 from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
@@ -84,7 +85,8 @@ def facts_from_forms(application, form, formsets):
         rows[prefix] = [f.cleaned_data for f in formset.forms
                         if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
     facts.members = [MemberFacts(r.get("name", ""), r.get("unit_type", ""), r.get("qualification", ""),
-                                 r.get("independent_legal_person", True))
+                                 r.get("independent_legal_person", True), r.get("credit_code") or "",
+                                 r.get("role") or "")
                      for r in rows["members"] if r.get("name")]
     facts.people = [PersonFacts(r.get("role", ""), r.get("name", ""), r.get("unit_name", ""))
                     for r in rows["people"] if r.get("name")]
@@ -92,7 +94,7 @@ def facts_from_forms(application, form, formsets):
     facts.attachment_codes = set(
         AttachmentFile.objects.filter(attachment__application=application).values_list(
             "attachment__requirement__code", flat=True))
-    facts.credit_records = list(CreditRecord.objects.filter(credit_code=application.unit.credit_code))
+    facts.credit_records = records_for(application.unit.credit_code, facts.members)
     return facts
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from . import creditcode
-from .models import Division, Unit, User
+from .models import CreditRecord, Division, Unit, User
 
 
 class CreditCodeField(forms.CharField):
@@ -150,3 +150,44 @@ class UnitUserForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         for name in ("full_name", "email", "phone"):
             self.fields[name].required = True
+
+
+#: Where credit records usually come from (offered as suggestions; any text is accepted).
+CREDIT_SOURCES = ("信用中国", "国家企业信用信息公示系统", "本局认定", "科技部科研诚信信息系统", "人民法院失信被执行人名单")
+
+
+class CreditRecordForm(forms.Form):
+    """A credit record as staff enter it (portal.services.record_credit / change_credit_record check it)."""
+
+    credit_code = CreditCodeField(label=_("unified social credit code"))
+    unit_name = forms.CharField(label=_("unit name"), max_length=120, required=False,
+                                help_text=_("Left empty: the name the unit is registered with."))
+    kind = forms.ChoiceField(label=_("kind"), choices=CreditRecord.Kind.choices)
+    source = forms.CharField(label=_("source"), max_length=80,
+                             help_text=_("Where the record comes from, e.g. 信用中国 or 本局认定 with its document number."),
+                             widget=forms.TextInput(attrs={"list": "credit-sources"}))
+    valid_from = forms.DateField(label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("in force until"), required=False,
+                                  help_text=_("The last day it is in force; empty: without end (the programme's rule "
+                                              "then says for how long it counts)."),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    sources = CREDIT_SOURCES
+
+    def clean(self):
+        data = super().clean()
+        if data.get("credit_code") and not data.get("unit_name"):
+            unit = Unit.objects.filter(credit_code=data["credit_code"]).first()
+            if unit is None:
+                self.add_error("unit_name", _("No unit is registered with this code: please give its name."))
+            else:
+                data["unit_name"] = unit.name
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("The record cannot end before it starts."))
+        return data
+
+
+class CreditRecordChangeForm(CreditRecordForm):
+    change_reason = forms.CharField(label=_("reason for the change"), widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("Kept with the record, with your name and the time."))
