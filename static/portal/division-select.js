@@ -77,7 +77,11 @@
     }
 
     function showCounties(cityItem) {
-      var items = cityItem ? byParent[cityItem.code] || [] : [];
+      // A county's option reads 合肥市蜀山区 (below its province); below its city, 蜀山区 is enough.
+      var items = (cityItem ? byParent[cityItem.code] || [] : []).map(function (item) {
+        var short = item.name.indexOf(cityItem.name) === 0 ? item.name.substring(cityItem.name.length) : item.name;
+        return {value: item.value, name: short || item.name};
+      });
       fill(county.select, items, {value: cityItem ? cityItem.value : "", text: texts.wholeCity || ""});
       county.column.hidden = items.length === 0;
     }
