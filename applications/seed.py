@@ -7,9 +7,10 @@ data — titles, guideline names, article citations — and are shown as they ar
 How a sixth guideline is added without a code change (in the Django admin, /admin/)
 -----------------------------------------------------------------------------------
 
-1. **Administrative divisions** — make sure the region of the new guideline and the districts
-   below it exist (code = six-digit GB/T 2260 code, parent = the level above).  Units register
-   in a division that has a parent (a 区县 or a 设区市).
+1. **Administrative divisions** — the whole country's provinces, prefectures and counties are
+   loaded from the national table (``manage.py load_divisions``, run by ``load_programmes``);
+   add a row only for a place the table lacks (code = six-digit code, parent = the level
+   above).  Units register in a division that has a parent (a 区县 or a 设区市).
 2. **Authority** — add the issuing body (name, short name, level: provincial / municipal /
    science park, region governed = the division it governs).  Staff users of the programme
    are users with the role *programme staff* and this authority.
