@@ -168,3 +168,17 @@ def test_a_registered_unit_in_two_consortia_is_checked_in_both(seeded):
     record_credit(unit, "", "lead_disqualified", "组织不力", "本局认定", TODAY)
     assert result_of(led, "disqualification_bar").status == FAIL
     assert result_of(joined, "disqualification_bar").status == FAIL
+
+
+def test_a_rule_may_look_at_the_lead_unit_only(seeded):
+    """``lead_only``: a guideline that speaks of the applicant alone (a row configured in the admin)."""
+    row = ProgrammeRule.objects.get(programme__code="zgc-2026", rule_key="no_credit_record")
+    row.params = {**row.params, "lead_only": True}
+    row.save()
+    code = make_credit_code("110108")
+    application = seed_application("zgc-2026", [("某合作大学", Member.Role.CORE, code)])
+    a_record(code, "某合作大学", "fraud")
+    result = result_of(application, "no_credit_record")
+    assert result.status == PASS and "lead unit must have no record" in result.message
+    a_record(application.unit.credit_code, application.unit.name, "fraud")
+    assert result_of(application, "no_credit_record").status == FAIL
