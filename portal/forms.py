@@ -178,6 +178,10 @@ class UnitUserForm(UserCreationForm):
 CREDIT_SOURCES = ("信用中国", "国家企业信用信息公示系统", "本局认定", "科技部科研诚信信息系统", "人民法院失信被执行人名单")
 
 
+#: The browser's date picker reads and writes ISO dates, whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class CreditRecordForm(forms.Form):
     """A credit record as staff enter it (portal.services.record_credit / change_credit_record check it)."""
 
@@ -188,11 +192,11 @@ class CreditRecordForm(forms.Form):
     source = forms.CharField(label=_("source"), max_length=80,
                              help_text=_("Where the record comes from, e.g. 信用中国 or 本局认定 with its document number."),
                              widget=forms.TextInput(attrs={"list": "credit-sources"}))
-    valid_from = forms.DateField(label=_("in force from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("in force from"), widget=DATE_INPUT)
     valid_until = forms.DateField(label=_("in force until"), required=False,
                                   help_text=_("The last day it is in force; empty: without end (the programme's rule "
                                               "then says for how long it counts)."),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=DATE_INPUT)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     sources = CREDIT_SOURCES

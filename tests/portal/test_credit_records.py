@@ -133,11 +133,13 @@ class TestStaffPages:
         page = client.get(reverse("review:workspace")).content.decode()
         assert reverse("review:credit_list") in page  # in the menu
 
+    @pytest.mark.chinese  # the dates of the form in the Chinese UI: still ISO for <input type="date">
     def test_record_from_the_page(self, client, staff):
         unit = UnitFactory(name="苏州测试企业有限公司")
         client.force_login(staff)
         form = client.get(reverse("review:credit_new")).content.decode()
         assert 'list="credit-sources"' in form and "信用中国" in form
+        assert f'value="{timezone.localdate().isoformat()}"' in form  # in force from today, unless changed
         response = client.post(reverse("review:credit_new"), {
             "credit_code": unit.credit_code.lower(), "unit_name": "", "kind": "lead_disqualified",
             "source": "本局认定", "valid_from": "2026-03-01", "valid_until": "2029-02-28",
@@ -172,6 +174,7 @@ class TestStaffPages:
         assert [row[0] for row in by_code.context["rows"]] == [target]
         assert "No credit record matches" in client.get(reverse("review:credit_list"), {"q": "没有这家"}).content.decode()
 
+    @pytest.mark.chinese
     def test_change_with_reason_on_the_page(self, client, staff, other_staff):
         record = a_record(staff)
         url = reverse("review:credit_edit", args=[record.pk])
@@ -179,6 +182,8 @@ class TestStaffPages:
                   "source": record.source, "valid_from": "2026-03-01", "valid_until": "2027-02-28",
                   "reason": record.reason}
         client.force_login(staff)
+        shown = client.get(url).content.decode()  # the form starts from what the record says
+        assert 'value="2026-03-01"' in shown
         missing_reason = client.post(url, values)
         assert missing_reason.status_code == 200 and "change_reason" in missing_reason.context["form"].errors
         assert client.post(url, {**values, "change_reason": "复议后缩短期限"}).status_code == 302
