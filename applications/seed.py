@@ -7,9 +7,10 @@ data — titles, guideline names, article citations — and are shown as they ar
 How a sixth guideline is added without a code change (in the Django admin, /admin/)
 -----------------------------------------------------------------------------------
 
-1. **Administrative divisions** — make sure the region of the new guideline and the districts
-   below it exist (code = six-digit GB/T 2260 code, parent = the level above).  Units register
-   in a division that has a parent (a 区县 or a 设区市).
+1. **Administrative divisions** — the whole country's provinces, prefectures and counties are
+   loaded from the national table (``manage.py load_divisions``, run by ``load_programmes``);
+   add a row only for a place the table lacks (code = six-digit code, parent = the level
+   above).  Units register in a division that has a parent (a 区县 or a 设区市).
 2. **Authority** — add the issuing body (name, short name, level: provincial / municipal /
    science park, region governed = the division it governs).  Staff users of the programme
    are users with the role *programme staff* and this authority.
@@ -549,8 +550,13 @@ PROGRAMMES = [
              "params": {"roles": ["council_chair", "expert_committee", "secretariat", "chief_expert"]},
              "severity": "hard", "citation": "四（二）"},
             {"rule_key": "field_in", "params": {}, "severity": "soft", "citation": "四（一）"},
-            {"rule_key": "no_credit_record", "params": {"kinds": ["lead_disqualified"], "years": 3},
+            # 六（三）: 牵头企业……取消创新联合体牵头资格，并且三年内不得牵头组建或作为核心层参与建设其他创新联合体
+            # (the lead and the core layer; the period is the record's, three years when it names none) …
+            {"rule_key": "disqualification_bar", "params": {"kinds": ["lead_disqualified"], "years": 3},
              "severity": "hard", "citation": "六（三）"},
+            # … and 创新联合体成员单位涉及违法违规的，列入诚信黑名单 (every unit of the consortium).
+            {"rule_key": "no_credit_record", "params": {"kinds": ["blacklist"]}, "severity": "hard",
+             "citation": "六（三）"},
         ],
         "attachments": [
             {"code": "agreement", "name": "创新联合体章程（组建协议）",
@@ -709,7 +715,8 @@ PROGRAMMES = [
             # Beijing is the nearest fact the portal has, hence soft.
             {"rule_key": "lead_region", "params": {"divisions": ["110000"], "region_name": "北京市"},
              "severity": "soft", "citation": "第十三条（一）"},
-            # 第十五条: after fraud "今后不再受理" — no time limit; 100 years stands for "ever".
+            # 第十五条: after fraud "今后不再受理" — no time limit; 100 years stands for "ever".  Every unit of the
+            # platform is checked (the lead and the members, by credit code).
             {"rule_key": "no_credit_record", "params": {"kinds": ["fraud"], "years": 100}, "severity": "hard",
              "citation": "第十五条"},
         ],

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.downloads import private_file
-from portal.models import CreditRecord, District, Role
+from portal.models import District, Role
 
+from .credit import records_for
 from .facts import SCALARS, Facts, MemberFacts, PersonFacts, lead_facts
 from .forms import FORMSETS, ApplicationForm, build_formsets
 from .models import Application, AttachmentFile, AttachmentRequirement, Programme
@@ -54,7 +55,18 @@ def application_start(request, code):
         district=District.suggest(programme.authority, unit.division),
     )
     messages.success(request, _("A draft application has been started. Save it at any time and come back later."))
+    if application.district_id is None:
+        messages.warning(request, uncovered_message(programme, unit))
     return redirect("applications:application_edit", pk=application.pk)
+
+
+def uncovered_message(programme, unit):
+    """Why no office is chosen for a unit whose division none of the authority's offices covers."""
+    return _("No district office of %(authority)s covers %(division)s, where your unit is registered. If the "
+             "programme accepts a lead unit from there (see the eligibility check: a condition it states in "
+             "principle only warns), choose the office of the place where the consortium works; that office "
+             "reviews the application first.") % {"authority": programme.authority.name,
+                                                  "division": unit.division.full_name}
 
 
 def facts_from_forms(application, form, formsets):
@@ -73,7 +85,8 @@ def facts_from_forms(application, form, formsets):
         rows[prefix] = [f.cleaned_data for f in formset.forms
                         if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
     facts.members = [MemberFacts(r.get("name", ""), r.get("unit_type", ""), r.get("qualification", ""),
-                                 r.get("independent_legal_person", True))
+                                 r.get("independent_legal_person", True), r.get("credit_code") or "",
+                                 r.get("role") or "")
                      for r in rows["members"] if r.get("name")]
     facts.people = [PersonFacts(r.get("role", ""), r.get("name", ""), r.get("unit_name", ""))
                     for r in rows["people"] if r.get("name")]
@@ -81,7 +94,7 @@ def facts_from_forms(application, form, formsets):
     facts.attachment_codes = set(
         AttachmentFile.objects.filter(attachment__application=application).values_list(
             "attachment__requirement__code", flat=True))
-    facts.credit_records = list(CreditRecord.objects.filter(credit_code=application.unit.credit_code))
+    facts.credit_records = records_for(application.unit.credit_code, facts.members)
     return facts
 
 
@@ -100,6 +113,9 @@ def _editor_context(application, form, formsets, results, upload_errors=None):
         "blocking": sum(1 for r in results if r.blocks),
         "slots": [(req, files.get(req.pk, [])) for req in requirements],
         "upload_errors": upload_errors or {},
+        "uncovered": (uncovered_message(application.programme, application.unit)
+                      if District.suggest(application.programme.authority, application.unit.division) is None
+                      else ""),
     }
 
 

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .forms import CreditCodeField
 from .lifecycle import ActionRefused
-from .models import Authority, CreditCodeCorrection, CreditRecord, District, Division, Unit, User
+from .models import (
+    Authority,
+    CreditCodeCorrection,
+    CreditRecord,
+    CreditRecordChange,
+    District,
+    Division,
+    Unit,
+    User,
+)
 
 # The back office is the portal's, not "Django administration".
 admin.site.site_header = admin.site.site_title = settings.PORTAL_NAME
@@ -71,10 +80,20 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(admin.ModelAdmin):
-    list_display = ["unit_name", "credit_code", "kind", "recorded_on"]
-    list_filter = ["kind"]
+class CreditRecordAdmin(ReadOnlyAdmin):
+    """Viewable here; recorded and changed (with a reason) on the staff page 信用记录 (review:credit_list)."""
+
+    list_display = ["unit_name", "credit_code", "kind", "source", "valid_from", "valid_until", "authority",
+                    "recorded_on"]
+    list_filter = ["kind", "authority"]
     search_fields = ["unit_name", "credit_code"]
+    list_select_related = ["authority"]
+
+
+@admin.register(CreditRecordChange)
+class CreditRecordChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "record", "by", "reason"]
+    list_select_related = ["record", "by"]
 
 
 class CreditCodeCorrectionForm(forms.ModelForm):

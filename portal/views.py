@@ -40,10 +40,7 @@ def register(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your unit is registered and you are its administrator."))
             return redirect("review:workspace")
-    # Division code → pk of the selectable divisions, for the credit-code hint (static/portal/register.js).
-    division_codes = dict(form.fields["division"].queryset.values_list("code", "pk"))
-    return render(request, "portal/register.html", {"form": form, "suggestion": suggestion,
-                                                    "division_codes": division_codes})
+    return render(request, "portal/register.html", {"form": form, "suggestion": suggestion})
 
 
 def _unit_admin_required(request):

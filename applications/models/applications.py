@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin
 from notices.numbers import next_number
 from portal.models import AppendOnlyModel, District, Unit, UnitType
 
-from ..choices import LeadCategory, LeadSelection, OperatorStatus, PersonRole
+from ..choices import LeadCategory, LeadSelection, MemberRole, OperatorStatus, PersonRole
 from ..lifecycle import ApplicationWorkflow
 from ..states import EDITABLE_STATES, State
 from .programmes import AttachmentRequirement, Programme
@@ -187,9 +187,7 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
 
 
 class Member(models.Model):
-    class Role(models.TextChoices):
-        CORE = "core", _("core member")
-        MEMBER = "member", _("member")
+    Role = MemberRole
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("unit name"), max_length=120)

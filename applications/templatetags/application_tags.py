@@ -66,7 +66,9 @@ def _param_parts(rule_key, params):
     if "kinds" in params:
         parts.append(_labels(params["kinds"], CreditRecord.Kind.choices))
     if "years" in params:
-        parts.append(_("in the last %(n)d years") % {"n": params["years"]})
+        parts.append(_("for %(n)d years unless the record says otherwise") % {"n": params["years"]})
+    if params.get("lead_only"):
+        parts.append(_("the lead unit only"))
     return parts
 
 

@@ -4,9 +4,11 @@ experts' evaluation (staff of the authority) and what the user may do next."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import lifecycle
 from applications.certificates import verification_code
+from applications.credit import records_by_unit
 from applications.rules import evaluate
 from applications.selectors import attachment_slots, visible_applications
 from applications.services import present, snapshot
@@ -28,6 +30,9 @@ def application_detail(request, pk):
     is_staff = lifecycle.is_staff_of(application, request.user)
     if is_staff:
         assignments = list(application.assignments.select_related("expert").order_by("id"))
+    # Staff see the credit records of every unit of the consortium (lead and members), in force or not.
+    credit_rows = (records_by_unit(application, timezone.localdate())
+                   if is_staff or request.user.role == Role.ADMIN else None)
     return render(request, "applications/detail.html", {
         **timeline_context(application, request.user),
         "actions": next_actions(application, request.user),
@@ -44,6 +49,7 @@ def application_detail(request, pk):
         "is_applicant": request.user.role == Role.APPLICANT,
         "is_staff": is_staff,
         "assignments": assignments,
+        "credit_rows": credit_rows,
         "aggregate": services.aggregate(application, assignments) if assignments else None,
         "verify_path": reverse("review:verify_certificate", args=[number, verification_code(number)]) if number else "",
     })

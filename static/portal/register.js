@@ -4,8 +4,9 @@
  * upper case, no spaces or hyphens), its check character is verified, and — if no division is
  * chosen yet — the division whose code matches characters 3–8 is preselected (exact, then the
  * city xxxx00, then the province xx0000) with a hint asking the user to check it.
- * Texts come from data attributes of #credit-code-hint (translated in the template); the
- * code → pk map from the json_script element #division-codes.  The server validates again.
+ * Texts come from data attributes of #credit-code-hint (translated in the template); each division
+ * option carries its code (data-code).  The server validates again.  Setting the division fires
+ * "change" on its select, which the province → city → county selects follow (division-select.js).
  */
 (function () {
   "use strict";
@@ -16,17 +17,14 @@
   var input = document.getElementById("id_credit_code");
   var select = document.getElementById("id_division");
   var hint = document.getElementById("credit-code-hint");
-  var mapElement = document.getElementById("division-codes");
   if (!input || !hint) {
     return;
   }
-  var codes = {};
-  if (mapElement) {
-    try {
-      codes = JSON.parse(mapElement.textContent) || {};
-    } catch (e) {
-      codes = {};
-    }
+  var codes = {}; // division code → option value
+  if (select) {
+    Array.prototype.forEach.call(select.querySelectorAll("option[data-code]"), function (option) {
+      codes[option.dataset.code] = option.value;
+    });
   }
   var preselected = null; // the option value this script chose, so it can be undone
 
@@ -61,11 +59,19 @@
 
   function optionText(value) {
     for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === value) {
-        return select.options[i].text;
+      var option = select.options[i];
+      if (option.value === value) {
+        // Options are labelled below their province (the <optgroup>): say the province too.
+        var group = option.parentNode && option.parentNode.tagName === "OPTGROUP" ? option.parentNode.label : "";
+        return group + option.text;
       }
     }
     return "";
+  }
+
+  function setDivision(value) {
+    select.value = value;
+    select.dispatchEvent(new Event("change", {bubbles: true}));
   }
 
   function suggestedValue(code) {
@@ -112,12 +118,12 @@
     if (select && (select.value === "" || select.value === preselected)) {
       var value = suggestedValue(code);
       if (value) {
-        select.value = value;
         preselected = value;
+        setDivision(value);
         lines.push({text: (hint.dataset.suggestTemplate || "{division}").replace("{division}", optionText(value))});
       } else if (preselected !== null && select.value === preselected) {
-        select.value = "";
         preselected = null;
+        setDivision("");
       }
     }
     show(lines);

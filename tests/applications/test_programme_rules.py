@@ -114,15 +114,25 @@ def _integrated(f, p, prog, delta):
     f.integrated_enterprises = by_field.get(f.field, p["default"]) + delta
 
 
-def _credit(f, p, prog, recent):
+MEMBER_CODE, CORE_CODE = "91320505MA00000002", "91320505MA00000003"
+
+
+def _credit(f, p, prog, hit):
+    """A consortium with a member and a core member; records that do not count (another kind, one that
+    has ended) and, to fail, one in force against the core member (which both credit rules check)."""
     kind = p["kinds"][0]
     other = next(k for k in CreditRecord.Kind.values if k not in p["kinds"])
-    when = TODAY - datetime.timedelta(days=30) if recent else TODAY.replace(year=TODAY.year - p["years"] - 1)
+    f.members = [MemberFacts("某大学", "university", credit_code=MEMBER_CODE, role="member"),
+                 MemberFacts("某核心企业", "enterprise", credit_code=CORE_CODE, role="core")]
     f.credit_records = [
-        CreditRecord(credit_code=f.lead_credit_code, unit_name=LEAD, kind=kind, recorded_on=when, reason="测试记录"),
-        # A recent record of a kind the rule does not look at never counts.
-        CreditRecord(credit_code=f.lead_credit_code, unit_name=LEAD, kind=other, recorded_on=TODAY, reason="其他"),
+        CreditRecord(credit_code=f.lead_credit_code, unit_name=LEAD, kind=kind, source="本局认定", reason="已到期",
+                     valid_from=TODAY.replace(year=TODAY.year - 5), valid_until=TODAY - datetime.timedelta(days=1)),
+        CreditRecord(credit_code=f.lead_credit_code, unit_name=LEAD, kind=other, source="信用中国", reason="其他",
+                     valid_from=TODAY),
     ]
+    if hit:
+        f.credit_records.append(CreditRecord(credit_code=CORE_CODE, unit_name="某核心企业", kind=kind, source="本局认定",
+                                             reason="测试记录", valid_from=TODAY - datetime.timedelta(days=30)))
 
 
 CASES = {
@@ -163,8 +173,10 @@ CASES = {
                           lambda f, p, prog: setattr(f, "formation_mode", "自行约定的方式")),
     "field_in": (lambda f, p, prog: setattr(f, "field", prog.fields[-1]),
                  lambda f, p, prog: setattr(f, "field", "不在目录中的领域")),
-    "no_credit_record": (lambda f, p, prog: _credit(f, p, prog, recent=False),
-                         lambda f, p, prog: _credit(f, p, prog, recent=True)),
+    "no_credit_record": (lambda f, p, prog: _credit(f, p, prog, hit=False),
+                         lambda f, p, prog: _credit(f, p, prog, hit=True)),
+    "disqualification_bar": (lambda f, p, prog: _credit(f, p, prog, hit=False),
+                             lambda f, p, prog: _credit(f, p, prog, hit=True)),
 }
 
 SEED_ROWS = [
@@ -262,12 +274,13 @@ def test_zgc_integration_threshold_depends_on_the_field(seeded):
 
 def test_suzhou_three_year_bar(seeded):
     row = ProgrammeRule.objects.select_related("programme").get(
-        programme__code="suzhou-2026", rule_key="no_credit_record")
+        programme__code="suzhou-2026", rule_key="disqualification_bar")
     assert row.citation == "六（三）" and row.params == {"kinds": ["lead_disqualified"], "years": 3}
-    for recorded_on, status in [(datetime.date(2023, 6, 16), FAIL), (datetime.date(2023, 6, 15), PASS)]:
+    # A record without end date bars for three years from the day it is in force.
+    for valid_from, status in [(datetime.date(2023, 6, 16), FAIL), (datetime.date(2023, 6, 15), PASS)]:
         facts = base_facts(row.programme)
-        facts.credit_records = [CreditRecord(credit_code=facts.lead_credit_code, unit_name=LEAD,
-                                             kind="lead_disqualified", recorded_on=recorded_on, reason="未履约")]
+        facts.credit_records = [CreditRecord(credit_code=facts.lead_credit_code, unit_name=LEAD, source="本局认定",
+                                             kind="lead_disqualified", valid_from=valid_from, reason="未履约")]
         assert only(evaluate(facts, rules=[row], requirements=[]), row.rule_key).status == status
 
 
@@ -413,6 +426,8 @@ def test_loading_reports_nothing_to_change(seeded):
     with translation.override("en"):
         call_command("load_programmes", "--demo-window", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if "created" in line]
+    national = lines.pop(0)  # the national table of divisions after the seed's: every row already present
+    assert national.startswith("Administrative divisions from the national table: 0 created, "), national
     assert len(lines) == 7  # divisions, authorities, offices, programmes, rules, attachments, criteria
     assert any(line.startswith("Scoring criteria: 0 created, 0 updated, 8 unchanged") for line in lines), lines
     assert all(": 0 created, 0 updated, " in line and line.endswith(" 0 deleted") for line in lines), lines
@@ -451,11 +466,10 @@ def test_a_requirement_in_use_is_kept_but_made_optional(seeded):
 # --- a sixth guideline configured purely as rows -----------------------------------------------
 
 def test_a_sixth_programme_configured_as_rows(seeded):
-    """What an administrator does in the admin: divisions, authority, office, programme, rows."""
+    """What an administrator does in the admin: authority, office, programme, rows (the divisions are
+    the national table's)."""
     hangzhou = Division.objects.get(code="330100")
-    xihu = Division(code="330106", name="西湖区", parent=hangzhou)
-    xihu.full_clean()
-    xihu.save()
+    xihu = Division.objects.get(code="330106", name="西湖区", parent=hangzhou)
     authority = Authority(name="杭州市科学技术局", short_name="杭州市科技局", level="city", region=hangzhou)
     authority.full_clean()
     authority.save()

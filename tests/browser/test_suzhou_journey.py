@@ -52,7 +52,10 @@ def test_register_fill_suzhou_with_eight_members_and_submit(live_server, browser
     page.select_option("#id_unit_type", "enterprise")
     page.fill("#id_legal_representative", "王建国")
     page.fill("#id_address", "苏州市吴中区示范路88号")
-    page.select_option("#id_division", label="江苏省苏州市吴中区")
+    # The credit code (320506) suggests the division: the province → city → county selects show it.
+    page.wait_for_function("document.getElementById('id_division-county').value !== ''")
+    assert [page.locator(f"#id_division-{part} option:checked").inner_text()
+            for part in ("province", "city", "county")] == ["江苏省", "苏州市", "吴中区"]
     page.fill("#id_contact_name", "李联络")
     page.fill("#id_contact_phone", "0512-66668888")
     page.fill("#id_contact_email", "contact@example.cn")

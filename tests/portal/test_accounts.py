@@ -1,7 +1,6 @@
 """Accounts and units through the views: registration, unit users, login, passwords, language, pages."""
 
 import datetime
-import json
 import re
 
 import pytest
@@ -101,18 +100,19 @@ def colleague(unit_admin):
 # --- registration -----------------------------------------------------------------------------
 
 class TestRegistration:
-    def test_page_offers_two_fieldsets_and_the_division_map(self, client, divisions):
+    def test_page_offers_two_fieldsets_and_the_division_codes(self, client, divisions):
         response = client.get(reverse("portal:register"))
         assert response.status_code == 200
         html = response.content.decode()
         assert html.count("<fieldset") == 2
-        match = re.search(r'<script id="division-codes" type="application/json">(.*?)</script>', html)
-        assert match
-        codes = json.loads(match.group(1))
-        assert codes["320505"] == divisions["district"].pk
-        assert codes["320500"] == divisions["city"].pk
-        assert "320000" not in codes  # provinces are not selectable
-        assert "portal/register.js" in html
+        # Each option carries its code and its parent's (the credit-code hint and the cascading selects).
+        codes = {code: (int(pk), parent) for pk, code, parent in re.findall(
+            r'<option value="(\d+)" data-code="(\d{6})" data-parent="(\d{6})"', html)}
+        assert codes["320505"] == (divisions["district"].pk, "320500")
+        assert codes["320500"] == (divisions["city"].pk, "320000")
+        assert "320000" not in codes  # provinces are not selectable: they group the options
+        assert '<optgroup label="江苏省">' in html
+        assert "portal/register.js" in html and "portal/division-select.js" in html
         assert "data-suggest-template" in html
 
     def test_success_creates_unit_and_admin_and_logs_in(self, client, divisions):
@@ -156,7 +156,7 @@ class TestRegistration:
                      "email", "phone"):
             assert f'value="{escape(data[name])}"' in html, name
         assert f'value="{bad}"' in html
-        assert re.search(rf'<option value="{divisions["district"].pk}" selected>', html)
+        assert re.search(rf'<option value="{divisions["district"].pk}" selected data-code="320505"', html)
         assert not Unit.objects.exists()
         assert not User.objects.exists()
         assert not logged_in(client)

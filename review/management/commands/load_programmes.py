@@ -1,4 +1,5 @@
-"""Load the seed data (applications/seed.py): divisions, authorities, district offices, programmes.
+"""Load the seed data (applications/seed.py): divisions, authorities, district offices, programmes;
+then the national table of divisions (``portal.divisions``, as ``manage.py load_divisions``).
 
 Idempotent: rows are found by their natural keys (division code, authority name, office name
 within its authority, programme code, attachment code within its programme; a programme's
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from applications import seed
 from applications.models import Attachment, AttachmentRequirement, Programme, ProgrammeRule
+from portal import divisions as national_divisions
 from portal.models import Authority, District, Division
 from review.seed_criteria import load_criteria
 
@@ -101,6 +103,7 @@ class Command(BaseCommand):
         tally = Tally()
         today = timezone.localdate()
         divisions = self.load_divisions(tally)
+        national = self.load_national_table(options["verbosity"])
         authorities = self.load_authorities(divisions, tally)
         self.load_districts(authorities, divisions, tally)
         for spec in seed.PROGRAMMES:
@@ -122,7 +125,7 @@ class Command(BaseCommand):
             if demo_window:
                 self.stdout.write(_("Demo window: every seed programme is open from %(start)s to %(end)s.") % {
                     "start": (today - DEMO_BEFORE).isoformat(), "end": (today + DEMO_AFTER).isoformat()})
-            if not tally.changed:
+            if not tally.changed and not (national and national.created):
                 self.stdout.write(self.style.SUCCESS(_("Nothing to change: the database matches the seed.")))
 
     # --- divisions, authorities, offices -------------------------------------------------------
@@ -135,6 +138,18 @@ class Command(BaseCommand):
             loaded[code] = sync(existing.get(code), Division, {"code": code}, {"name": name, "parent": parent},
                                 tally, "division")
         return loaded
+
+    def load_national_table(self, verbosity):
+        """The whole country's divisions after the seed's (whose rows and codes are kept): units anywhere
+        can register.  Without the installed table only the seed's divisions exist, and the command says so."""
+        try:
+            result = national_divisions.load_table()
+        except national_divisions.TableMissing as error:
+            self.stderr.write(str(error))
+            return None
+        if verbosity >= 1:
+            self.stdout.write(result.summary())
+        return result
 
     def load_authorities(self, divisions, tally):
         existing = {a.name: a for a in Authority.objects.all()}
