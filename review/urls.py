@@ -15,6 +15,7 @@ from .views import (
     lists,
     public,
     publicity,
+    statistics,
 )
 
 app_name = "review"
@@ -37,6 +38,8 @@ urlpatterns = [
     path("staff/exports/<int:pk>/", exports.export_detail, name="export_detail"),
     path("staff/exports/<int:pk>/status/", exports.export_status, name="export_status"),
     path("staff/exports/<int:pk>/download/", exports.export_download, name="export_download"),
+    path("staff/statistics/", statistics.statistics_page, name="statistics"),
+    path("staff/statistics/export.xlsx", statistics.statistics_export, name="statistics_export"),
     path("review/<int:pk>/formal/", formal.formal_review, name="formal_review"),
     path("review/<int:pk>/decision/", decisions.decision, name="decision"),
     path("staff/decisions/", decisions.decision_batch, name="decision_batch"),
