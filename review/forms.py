@@ -349,3 +349,21 @@ class ReissueForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason for the change"), max_length=300,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=gettext_lazy("E.g. the consortium's written notice of its change of name."))
+
+
+# --- import of consortia filed on paper (programme staff) -----------------------------------------
+
+class PaperImportForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Programme"),
+                                       help_text=gettext_lazy("Each row becomes a consortium filed under it."))
+    sheet = forms.FileField(label=gettext_lazy("Excel sheet (.xlsx)"),
+                            help_text=gettext_lazy("Filled in from the template; at most 5 MB."))
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class ConfirmImportForm(forms.Form):
+    confirm = forms.BooleanField(label=gettext_lazy(
+        "I have checked the rows above: import them as filed consortia (this cannot be undone)."))

@@ -6,6 +6,7 @@ The states and transitions themselves live in :mod:`applications.lifecycle`.
 from .experts import Assignment, Criterion, Expert, ExpertDraw, ExpertRelation, Score, SiteVisit
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
+from .imports import PaperFiling, PaperImport
 from .publicity import Objection, PublicityBatch, PublicityEntry
 from .records import (
     CertificateCounter,
@@ -34,6 +35,8 @@ __all__ = [
     "HolidayDay",
     "Meeting",
     "Objection",
+    "PaperFiling",
+    "PaperImport",
     "PeerOpinion",
     "PublicityBatch",
     "PublicityEntry",
