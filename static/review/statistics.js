@@ -23,7 +23,7 @@
       grid: {left: 8, right: 16, top: 16, bottom: 8, containLabel: true},
       xAxis: horizontal ? values : Object.assign({}, categories, {axisLabel: {interval: 0, rotate: 30, width: 120, overflow: "truncate"}}),
       yAxis: horizontal ? Object.assign({}, categories, {inverse: true}) : values,
-      series: [{type: "bar", data: figure.values, label: {show: true, position: horizontal ? "right" : "top"}}]
+      series: [{type: "bar", barMaxWidth: 48, data: figure.values, label: {show: true, position: horizontal ? "right" : "top"}}]
     });
     element.dataset.drawn = "true";
     charts.push(chart);

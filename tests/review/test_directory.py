@@ -46,6 +46,7 @@ def consortia(seeded):
     }
 
 
+@pytest.mark.sqlite
 def test_search_and_filters(client, consortia):
     ocean, robot, chip = consortia["ocean"], consortia["robot"], consortia["chip"]
     url = reverse("review:directory")

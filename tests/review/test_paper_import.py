@@ -74,6 +74,7 @@ def confirm(client, paper_import):
 
 # --- the whole path ------------------------------------------------------------------------------------
 
+@pytest.mark.sqlite
 def test_template_preview_and_import(client, weihai, staff):
     client.force_login(staff)
     page = client.get(reverse("review:workspace")).content.decode()

@@ -62,6 +62,7 @@ def rows(found, name):
     return {row.key: row.value for row in found[name]}
 
 
+@pytest.mark.sqlite
 def test_figures_of_programme_staff(data):
     staff = staff_user(data["a1"].programme.authority)
     found = statistics.figures(statistics.statistics_scope(staff), today=datetime.date(2026, 4, 1))
@@ -77,6 +78,7 @@ def test_figures_of_programme_staff(data):
         (data["a1"].pk, 28), (data["a2"].pk, 25), (data["a3"].pk, 19), (data["b"].pk, 0)]
 
 
+@pytest.mark.sqlite
 def test_a_district_reviewer_sees_only_its_district(data):
     reviewer = district_user(data["a1"].district)
     found = statistics.figures(statistics.statistics_scope(reviewer))
