@@ -19,7 +19,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from applications.models import Application, Certificate, Member
 from applications.states import State
@@ -30,6 +30,9 @@ from ..imports import check_sheet
 from ..models import CertificateCounter, PaperFiling, PaperImport, TransitionLog, sha256_of
 from ._common import _stored
 
+#: The timeline entry of an imported consortium (not a transition of the lifecycle: it was filed on paper).
+IMPORT_TRANSITION = "import"
+IMPORT_LABEL = gettext_lazy("entered from a paper filing")
 #: The largest sheet accepted (the register of a province fits in far less).
 MAX_SHEET_MB = 5
 XLSX_MAGIC = b"PK\x03\x04"
@@ -113,7 +116,7 @@ def _write(entry, paper_import, user, now):
     application.programme = programme
     Certificate.freeze(application, values["filed_on"])
     TransitionLog.objects.create(
-        application=application, transition="import", actor=user, actor_role=user.role, source=State.DRAFT,
+        application=application, transition=IMPORT_TRANSITION, actor=user, actor_role=user.role, source=State.DRAFT,
         target=State.FILED, at=now, reason=_("Filed on paper on %(date)s; entered from the sheet %(file)s, row "
                                              "%(row)d.") % {"date": values["filed_on"].isoformat(),
                                                             "file": paper_import.name, "row": entry.row})

@@ -112,6 +112,11 @@ def test_template_preview_and_import(client, weihai, staff):
     assert certificate.members == ["山东示例大学", "威海示例研究院"]
     log = TransitionLog.objects.get(application=first)
     assert (log.transition, log.actor, log.target) == ("import", staff, State.FILED) and "row 2" in log.reason
+    # Its page opens like any filed consortium's, its timeline saying where it came from; it is on the staff list.
+    detail = client.get(reverse("review:application_detail", args=[first.pk]))
+    assert detail.status_code == 200 and "entered from a paper filing" in detail.content.decode()
+    listed = client.get(reverse("review:staff_list"), {"state": State.FILED}).context["page"].object_list
+    assert first.pk in [a.pk for a in listed]
 
     second = Application.objects.get(certificate_number="威科备〔2023〕12号")
     assert second.unit == existing and second.filed_on == datetime.date(2023, 5, 8)  # matched, not renamed
