@@ -77,6 +77,7 @@ class DirectoryFilter(django_filters.FilterSet):
         form = super().form
         for name, field in form.fields.items():
             field.widget.attrs.setdefault("class", "form-control" if name == "q" else "form-select")
+            field.widget.attrs.setdefault("id", f"directory-{name}")
         return form
 
     def search(self, queryset, name, value):

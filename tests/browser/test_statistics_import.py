@@ -85,8 +85,8 @@ def test_statistics_import_and_the_public_directory(live_server, browser_page, t
     # The public: the directory filtered by year and field, the certificate verified, the open data.
     page.context.clear_cookies()
     page.goto(base + reverse("review:directory"))
-    page.select_option("#id_year", "2023")
-    page.select_option("#id_field", "海洋装备")
+    page.select_option("#directory-year", "2023")
+    page.select_option("#directory-field", "海洋装备")
     page.click("#directory-filters button[type=submit]")
     rows = page.locator("#directory-table tbody tr")
     assert rows.count() == 2
