@@ -367,3 +367,12 @@ class PaperImportForm(forms.Form):
 class ConfirmImportForm(forms.Form):
     confirm = forms.BooleanField(label=gettext_lazy(
         "I have checked the rows above: import them as filed consortia (this cannot be undone)."))
+
+
+class InviteForm(forms.Form):
+    """The administrator of an imported consortium's lead unit, as the unit told the programme staff."""
+
+    full_name = forms.CharField(label=gettext_lazy("full name"), max_length=40)
+    email = forms.EmailField(label=gettext_lazy("e-mail"),
+                             help_text=gettext_lazy("The link to set the password is sent to this address."))
+    phone = forms.CharField(label=gettext_lazy("phone"), max_length=30)

@@ -44,6 +44,7 @@ urlpatterns = [
     path("staff/imports/", imports.import_list, name="import_list"),
     path("staff/imports/template.xlsx", imports.import_template, name="import_template"),
     path("staff/imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("staff/imports/<int:pk>/invite/<int:filing_id>/", imports.import_invite, name="import_invite"),
     path("review/<int:pk>/formal/", formal.formal_review, name="formal_review"),
     path("review/<int:pk>/decision/", decisions.decision, name="decision"),
     path("staff/decisions/", decisions.decision_batch, name="decision_batch"),

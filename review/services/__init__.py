@@ -36,9 +36,10 @@ from .imports import (
     can_import,
     check_import,
     import_paper_filings,
+    invite_unit_administrator,
     upload_paper_import,
 )
 from .publicity import open_publicity, record_finding, submit_objection
 
 __all__ = ["resubmit", "withdraw", "add_peer_opinion", "withdraw_peer_opinion", "district_decide", "formal_checklist", "formal_review_decide", "conflicts", "draw_experts", "replay_draw", "expert_of", "respond_to_invitation", "weighted_total", "submit_scores", "criteria_for", "aggregate", "conclude_experts", "record_site_visit", "decide", "new_meeting", "open_publicity", "submit_objection", "record_finding", "next_certificate_number", "file_applications", "store_filing_agreement", "close_finished_batches", "reissue_certificate",
-           "IMPORT_LABEL", "IMPORT_TRANSITION", "can_import", "check_import", "import_paper_filings", "upload_paper_import"]
+           "IMPORT_LABEL", "IMPORT_TRANSITION", "can_import", "check_import", "import_paper_filings", "invite_unit_administrator", "upload_paper_import"]

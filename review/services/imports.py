@@ -16,13 +16,19 @@ unique constraint refuses one taken by a filing made between the preview and the
 import os
 import re
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from applications.models import Application, Certificate, Member
 from applications.states import State
+from portal.baseurl import base_url
 from portal.lifecycle import ActionRefused
 from portal.models import District, Role, Unit
 
@@ -149,3 +155,35 @@ def import_paper_filings(import_id, user):
         raise ActionRefused(_("Nothing was imported: a certificate number or a lead unit of the sheet was "
                               "entered in the portal meanwhile. Check the sheet again.")) from None
     return applications
+
+
+def invite_unit_administrator(filing_id, user, full_name, email, phone):
+    """The lead unit of an imported consortium gets its administrator: staff give the person's name and e-mail;
+    the account (login name: the unit's credit code) is made with no known password, and an e-mail with a
+    one-time link to set it is sent after the commit.  Only for a unit that has no user yet (one that has any
+    adds its people itself)."""
+    with transaction.atomic():
+        filing = PaperFiling.objects.select_related("application__programme", "application__unit").get(pk=filing_id)
+        unit = Unit.objects.select_for_update().get(pk=filing.application.unit_id)
+        if not can_import(user, filing.application.programme):
+            raise ActionRefused(_("You are not allowed to do this for this programme."))
+        if unit.users.exists():
+            raise ActionRefused(_("This unit already has users: its administrator adds the others."))
+        users = get_user_model()
+        if users.objects.filter(username=unit.credit_code).exists():
+            raise ActionRefused(_("The login name %(name)s is taken.") % {"name": unit.credit_code})
+        person = users(username=unit.credit_code, email=email, full_name=full_name, phone=phone,
+                       role=Role.APPLICANT, unit=unit, is_unit_admin=True)
+        person.set_unusable_password()
+        person.save()
+        if not unit.contact_email:
+            unit.contact_email = email
+            unit.save(update_fields=["contact_email"])
+        scheme, _sep, domain = base_url().partition("://")
+        context = {"email": email, "domain": domain, "protocol": scheme, "user": person, "unit": unit,
+                   "uid": urlsafe_base64_encode(force_bytes(person.pk)),
+                   "token": default_token_generator.make_token(person)}
+        transaction.on_commit(lambda: PasswordResetForm().send_mail(
+            "registration/unit_invitation_subject.txt", "registration/unit_invitation_email.txt", context, None,
+            email))
+    return person

@@ -270,3 +270,40 @@ def test_only_the_programmes_staff_import(client, weihai, staff, seeded):
         client.force_login(user)
         assert client.get(reverse("review:import_list")).status_code == 403
     assert not Application.objects.filter(paper_filing__isnull=False).exists()
+
+
+# --- the imported lead unit's administrator -----------------------------------------------------------------
+
+def test_staff_invite_the_administrator_of_an_imported_unit(client, weihai, staff, mailoutbox,
+                                                            django_capture_on_commit_callbacks):
+    """A lead unit the import registered has no user: staff make its administrator's account, who sets a
+    password from the e-mailed link and logs in as the unit's administrator; a second invitation is refused."""
+    client.force_login(staff)
+    paper_import = upload(client, weihai, [row()])
+    confirm(client, paper_import)
+    filing = PaperFiling.objects.get(source=paper_import)
+    unit = filing.application.unit
+    page = client.get(reverse("review:import_detail", args=[paper_import.pk])).content.decode()
+    invite = reverse("review:import_invite", args=[paper_import.pk, filing.pk])
+    assert invite in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invite, {"full_name": "王工", "email": "wang@example.cn", "phone": "0631-5200000"})
+    assert response.status_code == 302
+    person = unit.users.get()
+    assert (person.username, person.is_unit_admin, person.has_usable_password()) == (unit.credit_code, True, False)
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["wang@example.cn"]
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/reset/" in line).strip()
+    assert unit.name in mailoutbox[0].body and unit.credit_code in mailoutbox[0].body
+
+    client.logout()
+    response = client.get(link, follow=True)
+    client.post(response.redirect_chain[-1][0], {"new_password1": "Haiyang-2026-pw!", "new_password2": "Haiyang-2026-pw!"})
+    assert client.login(username=unit.credit_code, password="Haiyang-2026-pw!")
+    assert filing.application.name in client.get(reverse("review:workspace")).content.decode()
+
+    client.force_login(staff)
+    assert invite not in client.get(reverse("review:import_detail", args=[paper_import.pk])).content.decode()
+    response = client.post(invite, {"full_name": "李工", "email": "li@example.cn", "phone": "1"}, follow=True)
+    assert "This unit already has users" in response.content.decode() and unit.users.count() == 1
+    client.force_login(staff_user(programme("zgc-2026").authority))
+    assert client.get(invite).status_code == 404
