@@ -72,7 +72,8 @@ def directory_entries(filed, q=""):
     current = Certificate.objects.filter(application=OuterRef("pk"), superseded_on__isnull=True).order_by("-edition")
     rows = filed.select_related("programme").annotate(
         certified_name=Subquery(current.values("name")[:1]),
-        certified_lead=Subquery(current.values("lead_name")[:1])).order_by("-filed_on", "certificate_number")
+        certified_lead=Subquery(current.values("lead_name")[:1]),
+        certified_code=Subquery(current.values("lead_credit_code")[:1])).order_by("-filed_on", "certificate_number")
     if q:
         # The certificates are searched on their own first, so each condition is on the applications table
         # and served by its index (a join with DISTINCT would sort every filed application).

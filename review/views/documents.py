@@ -19,7 +19,7 @@ from portal.lifecycle import ActionRefused
 from portal.models import Role
 from review import services
 from review.forms import ReissueForm, VerifyDocumentForm
-from review.models import PublicityBatch
+from review.models import PaperFiling, PublicityBatch
 
 
 @login_required
@@ -66,8 +66,10 @@ def verify_certificate(request, number, code):
             certificate_number=number).first()
     editions = certificate_editions(application) if application else []
     status = 404 if application is None else 200
+    paper = PaperFiling.objects.select_related("source").filter(application=application).first() if application \
+        else None
     return render(request, "review/public/verify.html", {
-        "application": application, "number": number, "editions": editions,
+        "application": application, "number": number, "editions": editions, "paper": paper,
         "certificate": editions[0] if editions else None}, status=status)
 
 

@@ -1,4 +1,4 @@
-"""Public pages (no login): running publicity lists, the objection form, the directory of filed consortia.
+"""Public pages (no login): running publicity lists and the objection form (the directory: views/directory.py).
 
 The objector's identity is never shown on a public page: objections are only ever listed to
 the programme's staff (review.views.publicity.publicity_batch).
@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from applications.models import Application, Programme
-from applications.selectors import directory_entries, directory_programmes
 from applications.states import State
 from portal.lifecycle import ActionRefused
 from review import services
@@ -87,21 +85,4 @@ def objection_form(request, batch_id, entry_id):
     return render(request, "review/public/objection_form.html", {
         "batch": batch, "entry": entry, "form": form, "today": today,
         "accepting": batch.is_running(today) and entry.application.state == State.PUBLICITY,
-    })
-
-
-def directory(request):
-    """创新联合体名录: filed consortia as their current certificates say (names frozen when issued); search by
-    name or lead unit, filter by programme."""
-    filed = Application.objects.filter(state=State.FILED)
-    q = request.GET.get("q", "").strip()
-    queryset = directory_entries(filed, q)
-    programmes = directory_programmes(filed)
-    code = request.GET.get("programme", "").strip()
-    programme = Programme.objects.filter(code=code).first() if code else None
-    if code:
-        queryset = queryset.filter(programme=programme) if programme else queryset.none()
-    return render(request, "review/public/directory.html", {
-        "page": Paginator(queryset, 20).get_page(request.GET.get("page")), "q": q,
-        "programmes": programmes, "programme": programme,
     })

@@ -110,6 +110,9 @@ def busy_pages(application, programme):
         None: [(reverse("review:directory"), {}), (reverse("review:directory"), {"page": 5}),
                (reverse("review:directory"), {"q": "人工智能"}), (reverse("review:directory"), {"q": "VOL"}),
                (reverse("review:directory"), {"programme": programme.code}),
+               (reverse("review:directory"), {"year": "2026", "status": "filed"}),
+               (reverse("review:directory"), {"field": application.field, "status": "revoked"}),
+               (reverse("review:directory_json"), {"programme": programme.code, "year": "2026"}),
                (reverse("review:publicity_list"), {}), (reverse("review:publicity_list"), {"archive": 3})],
     }
 

@@ -1,0 +1,54 @@
+"""The public directory of filed consortia (no login) and the same rows as open data (CSV, JSON).
+
+The page and the two files read one filter (:class:`review.directory.DirectoryFilter`) from the same
+query string, so a link "download these rows" gives exactly what the page lists, all pages of it.
+"""
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.baseurl import base_url
+from review.directory import OPEN_DATA_COLUMNS, DirectoryFilter, DirectoryStatus, csv_lines, open_data_rows
+
+PAGE_SIZE = 20
+
+
+def directory(request):
+    """创新联合体名录: filed consortia as their current certificates say (names frozen when issued); search by
+    name, lead unit, credit code or certificate number; filter by programme, field, year filed and status."""
+    found = DirectoryFilter(request.GET or None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "review/public/directory.html", {
+        "filter": found, "page": Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "revoked": DirectoryStatus.REVOKED, "query": query.urlencode(), "columns": OPEN_DATA_COLUMNS,
+    })
+
+
+def _file_name(extension):
+    return f"directory-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+def directory_csv(request):
+    """Open data: every row the directory's filters select, as CSV (UTF-8 with a byte-order mark)."""
+    rows = open_data_rows(DirectoryFilter(request.GET or None).qs, base_url())
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name("csv")}"'
+    return response
+
+
+def directory_json(request):
+    """Open data: every row the directory's filters select, as JSON with the filters and the time it was made."""
+    found = DirectoryFilter(request.GET or None)
+    items = list(open_data_rows(found.qs, base_url()))
+    filters = {name: value for name, value in (getattr(found.form, "cleaned_data", None) or {}).items() if value}
+    response = JsonResponse({
+        "title": _("Directory of innovation consortia"),
+        "generated_at": timezone.localtime().replace(microsecond=0).isoformat(),
+        "filters": filters, "count": len(items), "items": items,
+    }, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{_file_name("json")}"'
+    return response
