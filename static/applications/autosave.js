@@ -56,7 +56,8 @@
   function keepLocal() {
     if (!local) return;
     try {
-      local.setItem(key, JSON.stringify({ at: Date.now(), client: client, seq: seq, entries: entries() }));
+      local.setItem(key, JSON.stringify({ at: Date.now(), client: client, seq: seq, entries: entries(),
+                                          baseline: baseline }));
     } catch (error) { /* storage full or refused: the server copy is all there is */ }
   }
 
@@ -236,9 +237,34 @@
 
   // --- a copy kept in this browser -----------------------------------------------------------------
 
-  function fill(values) {
+  function grouped(pairs) {
+    const values = new Map();
+    (pairs || []).forEach(function (pair) {
+      if (!values.has(pair[0])) values.set(pair[0], []);
+      values.get(pair[0]).push(pair[1]);
+    });
+    return values;
+  }
+
+  // What the user changed on the page the copy was kept from (against that page as it was loaded): only
+  // those fields, and those tables whole, are put back, so a colleague's changes elsewhere stay.
+  function changedNames(copy) {
+    const now = grouped(copy.entries);
+    const then = grouped(copy.baseline);
+    const names = new Set();
+    new Set(Array.from(now.keys()).concat(Array.from(then.keys()))).forEach(function (name) {
+      if (JSON.stringify(now.get(name) || []) !== JSON.stringify(then.get(name) || [])) {
+        const table = name.match(/^(\w+)-(\d+|TOTAL_FORMS)/);
+        names.add(table ? "table:" + table[1] : name);
+      }
+    });
+    return names;
+  }
+
+  function fill(values, changed) {
     form.querySelectorAll("[data-formset]").forEach(function (section) {
       const prefix = section.dataset.formset;
+      if (!changed.has("table:" + prefix)) return;
       const present = new Set(Array.from(section.querySelectorAll("input[name$='-id']")).map(function (el) {
         return el.value;
       }).filter(Boolean));
@@ -255,13 +281,13 @@
       }
       renumber(section, ids);
     });
-    setValues(form, values, true);
+    setValues(form, values, changed);
   }
 
-  function setValues(scope, values, scalarsOnly) {
+  function setValues(scope, values, only) {
     scope.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (el) {
       if (PAGE_KEYS.indexOf(el.name) >= 0 || el.type === "file" || el.type === "hidden") return;
-      if (scalarsOnly && el.closest("[data-formset]")) return;
+      if (only && (el.closest("[data-formset]") || !only.has(el.name))) return;
       const given = values.get(el.name);
       if (el.type === "checkbox") el.checked = Boolean(given);
       else if (el.tagName === "SELECT" && el.multiple) {
@@ -275,12 +301,7 @@
     text.textContent = text.dataset.template.replace("%(time)s", new Date(copy.at).toLocaleString());
     localBox.classList.remove("d-none");
     localBox.querySelector("[data-local-restore]").addEventListener("click", function () {
-      const values = new Map();
-      copy.entries.forEach(function (pair) {
-        if (!values.has(pair[0])) values.set(pair[0], []);
-        values.get(pair[0]).push(pair[1]);
-      });
-      fill(values);
+      fill(grouped(copy.entries), changedNames(copy));
       localBox.classList.add("d-none");
       editor.changed();
     });
@@ -290,6 +311,8 @@
     });
   }
 
+  // The page as it was loaded: what a kept copy is compared with.
+  const baseline = entries();
   const copy = local && JSON.parse(local.getItem(key) || "null");
   if (copy && copy.entries) {
     const savedAlready = copy.client === form.dataset.lastClient && copy.seq <= Number(form.dataset.lastSeq || 0);
