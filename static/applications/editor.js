@@ -41,7 +41,8 @@
       headers: { "X-Requested-With": "fetch" },
     })
       .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
+        // A session that expired is sent to the login page: keep the panel, do not show that page in it.
+        if (!response.ok || response.redirected) throw new Error(response.status);
         return response.text();
       })
       .then(function (html) {
