@@ -99,9 +99,17 @@ def renumber(data, prefix, ids):
     return data
 
 
-def _messages(errors):
-    return [str(message) for messages in errors.values() for message in messages] if isinstance(errors, dict) else [
-        str(e) for e in errors]
+def _table_errors(formset):
+    """What is wrong in a table, row by row, as the applicant reads it (row numbers from 1)."""
+    found = []
+    for n, form in enumerate(formset.forms, 1):
+        if formset._should_delete_form(form):
+            continue
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            found += [_("row %(n)d, %(field)s: %(message)s") % {"n": n, "field": label, "message": message}
+                      for message in errors]
+    return found + [str(message) for message in formset.non_form_errors()]
 
 
 def _store_partly(saved, application, data):
@@ -120,8 +128,7 @@ def _store_partly(saved, application, data):
             formset.save()
             saved.rows[prefix] = _row_ids(formset)
         else:
-            messages = [m for f in formset.forms if not formset._should_delete_form(f) for m in _messages(f.errors)]
-            saved.errors.append((FORMSETS[prefix][1], messages + list(formset.non_form_errors())))
+            saved.errors.append((FORMSETS[prefix][1], _table_errors(formset)))
     saved.complete = not saved.errors
     if saved.complete:
         return {}

@@ -99,6 +99,7 @@ def test_invalid_input_is_kept_and_shown_again_while_the_valid_parts_are_saved(c
     answer = autosave(client, draft, data).json()
     assert answer["complete"] is False and answer["revision"] == 1
     assert "Application form" in answer["kept"] and "Member units" in answer["kept"]
+    assert "row 1, Type: This field is required." in answer["kept"]
     draft.refresh_from_db()
     assert draft.name == "有效的名称" and draft.lead_revenue is None
     assert not Member.objects.filter(application=draft).exists()
