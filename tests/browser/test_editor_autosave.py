@@ -89,3 +89,45 @@ def test_typing_saves_and_a_colleague_is_told_of_the_conflict(live_server, brows
     assert DraftState.objects.get(application=draft).saved_by == colleague
     other_context.close()
     assert all("409" in text for text in other_errors), other_errors  # the refused save's own log line only
+
+
+def test_an_expired_session_keeps_the_input_and_saving_resumes_after_a_login_in_another_tab(live_server,
+                                                                                          chromium_browser):
+    from django.contrib.sessions.models import Session
+
+    call_command("load_programmes", "--demo-window", verbosity=0)
+    draft = make_draft("zgc-2026")
+    user = draft.created_by
+    context = chromium_browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                           viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/applications/{draft.pk}/edit/")
+    Session.objects.all().delete()  # the session expires while the page is open
+
+    page.locator("#id_industry_chain").fill("登录过期时输入的产业链")
+    alert = page.locator("#autosave-alert")
+    alert.wait_for(state="visible", timeout=15000)
+    assert alert.inner_text().strip() == page.locator("#application-form").get_attribute("data-msg-expired")
+    kept = page.evaluate(f"() => JSON.parse(localStorage.getItem('portal-editor:{draft.pk}')).entries")
+    assert ["industry_chain", "登录过期时输入的产业链"] in kept
+    assert Application.objects.get(pk=draft.pk).industry_chain != "登录过期时输入的产业链"
+    shoot(page, "04-session-expired")
+
+    # A login in another tab (it renews the CSRF token too); the page goes on saving with the next change.
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/accounts/login/")
+    tab.fill("#id_username", user.username)
+    tab.fill("#id_password", "pass-word-123")
+    with tab.expect_navigation():
+        tab.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    page.locator("#id_industry_chain").press("End")
+    page.locator("#id_industry_chain").press_sequentially("。", delay=10)
+    wait_saved(page)
+    assert alert.is_hidden()
+    assert Application.objects.get(pk=draft.pk).industry_chain == "登录过期时输入的产业链。"
+    assert page.evaluate(f"() => localStorage.getItem('portal-editor:{draft.pk}')") is None
+    context.close()
+    assert not errors, errors
