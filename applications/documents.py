@@ -13,7 +13,7 @@ from notices.models import Job
 from notices.outbox import add_document
 
 from .certificates import verification_url
-from .forms import ApplicationForm
+from .editor import parts_for
 from .models import Application, Certificate
 from .selectors import attachment_slots, latest_files
 from .stages import StageKey
@@ -93,12 +93,14 @@ def certificate_context(job):
 @kind(Job.Kind.APPLICATION_FORM, "documents/application_form.html")
 def application_form_context(job):
     """The printable 申报书: every attachment slot of the programme (uploaded or not), the totals it prints,
-    and whether the programme asks how the lead unit was selected (as the editor shows it)."""
+    and the parts of the form the programme asks for (as the editor shows them: ``editor.parts_for``)."""
     context = _application_context(job)
     app = context["application"]
+    parts = parts_for(app.programme)
     context.update({
         "slots": attachment_slots(app),
-        "shows_lead_selection": ApplicationForm.uses_lead_selection(app.programme),
+        "parts": parts,
+        "shows_lead_selection": "lead_selected_by" in parts,
         "budget_total": sum((b.amount for b in context["budget_lines"]), Decimal(0)),
         "committed_total": sum((m.committed_input or 0 for m in context["members"]), Decimal(0)),
     })

@@ -25,6 +25,7 @@ from portal.models import CreditRecord, UnitType
 
 from . import credit
 from .choices import LeadCategory, OperatorStatus, PersonRole, Severity
+from .editor import district_stage_applies
 from .facts import Facts, facts_from_application
 
 PASS, WARN, FAIL, NA = "pass", "warn", "fail", "na"
@@ -354,8 +355,9 @@ def completeness(f):
         (bool(f.field.strip()), _("a field is chosen")),
         (bool(f.goals.strip()), _("goals and positioning are described")),
         (f.task_count > 0, _("at least one key task is listed")),
-        (f.district_chosen, _("the district office for the initial review is chosen")),
     ]
+    if district_stage_applies(f.programme, f.lead_unit_type, f.lead_selected_by):  # no office on other routes
+        checks.append((f.district_chosen, _("the district office for the initial review is chosen")))
     missing = [text for ok, text in checks if not ok]
     message = (_("Application form: still to do — %(items)s") % {"items": "；".join(missing)} if missing
                else _("Application form: every required section is filled in"))

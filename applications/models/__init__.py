@@ -13,8 +13,9 @@ from .applications import (
     attachment_path,
 )
 from .certificates import Certificate
+from .editing import DraftState
 from .programmes import AttachmentRequirement, Programme, ProgrammeRule
 
 __all__ = ["Application", "ApplicationQuerySet", "ApplicationVersion", "Attachment", "AttachmentFile",
-           "AttachmentRequirement", "BudgetLine", "Certificate", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
+           "AttachmentRequirement", "BudgetLine", "Certificate", "DraftState", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
            "attachment_path"]

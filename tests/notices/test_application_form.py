@@ -57,11 +57,13 @@ def test_every_field_of_the_beijing_form_with_the_leads_figures_under_official_h
     text = flat("".join(pages(render(app))))
     # The lead's figures (make_draft: 200000 revenue, 12000 R&D, so 6% intensity; 8000 investment …).
     for label, value in (("上年度营业收入（万元）", "200000.00"), ("上年度研发投入（万元）", "12000.00"),
-                         ("研发投入强度（%）", "6.00"), ("建有省级以上创新载体", "是"), ("拥有股权投资基金", "是"),
-                         ("总投资额（万元）", "8000.00"), ("专职人员（人）", "25"), ("整合上下游企业（家）", "60"),
-                         ("牵头单位类别", "行业龙头企业"), ("运营主体情况", "独立法人实体"),
-                         ("组建方式", app.formation_mode), ("所属领域", app.field)):
+                         ("研发投入强度（%）", "6.00"), ("组建方式", app.formation_mode), ("所属领域", app.field)):
         assert label + value in text, label
+    # What the Beijing editor does not ask (applications.editor.parts_for) is not printed either: Jiangsu's
+    # lead category, Suzhou's carrier and fund, 中关村's operating entity and figures, an office (no district stage).
+    for label in ("牵头单位类别", "建有省级以上创新载体", "拥有股权投资基金", "运营主体情况", "总投资额（万元）",
+                  "专职人员（人）", "整合上下游企业（家）", "推荐单位"):
+        assert label not in text, label
     assert "省级企业技术中心" in text  # the carriers
     assert "牵头单位确定方式" not in text  # Beijing's editor does not ask it
     for heading in ("一、基本信息", "（一）建设目标与定位", "二、牵头单位情况", "（二）主要指标", "三、成员单位",
@@ -115,3 +117,12 @@ def test_a_long_paragraph_comes_back_complete():
     text = FOOTER.sub("", flat("".join(sheets)))
     assert flat(goals) in text
     assert len(sheets) >= 6  # 8 000 characters take several pages of the form
+
+
+def test_zgc_prints_its_platform_figures_and_its_sub_park():
+    app = make_draft("zgc-2026")
+    text = flat("".join(pages(render(app))))
+    for label, value in (("总投资额（万元）", "8000.00"), ("专职人员（人）", "25"), ("整合上下游企业（家）", "60"),
+                         ("运营主体情况", "独立法人实体"), ("推荐单位", app.district.name)):
+        assert label + value in text, label
+    assert "拥有股权投资基金" not in text and "牵头单位类别" not in text and "组建方式" not in text

@@ -161,4 +161,5 @@ def test_an_office_less_division_is_explained_when_the_application_starts(client
     application = Application.objects.get(unit=applicant.unit)
     assert application.district is None
     html = response.content.decode()
-    assert "安徽省合肥市蜀山区" in html and "district-coverage" in html
+    assert "No district office of" in html and "安徽省合肥市蜀山区" in html
+    assert "outside the area of" in html  # the editor's office field says so too
