@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .backends import RolePermissionBackend
 from .models import Role
 
 #: The roles that work in the back office; applicants and the public keep the simple top navigation.
@@ -36,6 +37,14 @@ def is_backoffice(user) -> bool:
     """Whether ``user`` works in the back-office layout (a signed-in reviewer, expert or administrator)."""
     return bool(user is not None and user.is_authenticated
                 and (getattr(user, "role", None) in BACKOFFICE_ROLES or user.is_superuser))
+
+
+def _has_perm(user, permission):
+    """Whether ``user`` holds ``permission`` (they open admin pages, so only those who may enter the admin are
+    asked).  The role's permissions first: they cost no query, where ModelBackend reads two tables."""
+    if not user.is_staff:
+        return False
+    return permission in RolePermissionBackend().get_all_permissions(user) or user.has_perm(permission)
 
 
 @dataclass(frozen=True)
@@ -66,9 +75,7 @@ class Entry:
     def visible_to(self, user) -> bool:
         if self.roles and user.role not in self.roles and not (user.is_superuser and Role.ADMIN in self.roles):
             return False
-        # Permissions only open admin pages: asking the backends costs queries, so only those who may
-        # enter the admin are asked.
-        if self.permission and not (user.is_staff and user.has_perm(self.permission)):
+        if self.permission and not _has_perm(user, self.permission):
             return False
         return self.when is None or bool(self.when(user))
 
