@@ -139,3 +139,9 @@ def test_applicants_and_the_public_keep_the_top_navigation(client, seeded):
     assert not menu.menu_for(type("Request", (), {"user": applicant})())
     assert menu.is_backoffice(staff_user(programme("weihai-2026").authority))
     assert not menu.is_backoffice(applicant)
+
+
+def test_every_registered_entry_has_a_page():
+    for entry in menu.entries():
+        assert entry.url().startswith("/"), entry.key
+        assert entry.section in menu._sections, entry.key
