@@ -9,4 +9,6 @@ class ReviewConfig(AppConfig):
     def ready(self):
         # The document kinds register themselves when imported (after the app registry is ready); importing
         # the tasks registers the Celery tasks the exports look up by name.
-        from . import documents, tasks  # noqa: F401
+        from . import documents, menu, tasks  # noqa: F401
+
+        menu.register_entries()  # the sidebar's entries of this app (portal.menu)
