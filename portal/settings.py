@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notices",
     "applications",
     "review",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notices.tasks.sweep_outbox", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
     # Exports left pending (broker outage) are sent, those of a dead worker put back, old files deleted.
     "sweep-exports": {"task": "review.tasks.sweep_exports", "schedule": float(env("OUTBOX_SWEEP_SECONDS", "60"))},
+    # Annual reports owed, their reminders (30, 7, 1 days before the due date) and the overdue flag, each sent
+    # once (supervision.services.reports.send_reminders is idempotent, so the period only bounds the delay).
+    "supervision-reminders": {"task": "supervision.tasks.send_report_reminders",
+                              "schedule": float(env("SUPERVISION_REMINDER_SECONDS", "3600"))},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = _("Supervision after filing")
+
+    def ready(self):
+        # The event functions register themselves when imported (they import the models); importing the
+        # tasks registers the Celery task the beat schedule names.
+        from . import events, tasks  # noqa: F401
