@@ -16,6 +16,7 @@ urlpatterns = [
     path("consortium/<int:application_id>/rectification/", oversight.rectification_new, name="rectification_new"),
     path("consortium/<int:application_id>/revocation/", oversight.revocation_new, name="revocation_new"),
     path("consortium/<int:application_id>/funds/", oversight.funds_new, name="funds_new"),
+    path("files/<int:file_id>/", consortium.file_download, name="file"),
     path("reports/", lists.reports, name="reports"),
     path("reports/<int:report_id>/", reports.report_edit, name="report_edit"),
     path("reports/<int:report_id>/review/", reports.report_review, name="report_review"),

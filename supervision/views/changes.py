@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from applications import lifecycle
 
 from .. import services
+from ..choices import ChangeState
 from ..forms import ChangeForm, ReasonForm
 from ..models import ChangeRequest, profile_of
 from .common import client_ip, consortium_or_404, record_or_404, require_consortium, require_staff_of, run
@@ -60,4 +61,5 @@ def change_review(request, change_id):
     return render(request, "supervision/change_review.html", {
         "change": change, "application": change.application, "form": form,
         "is_staff": lifecycle.is_staff_of(change.application, request.user),
+        "awaiting": change.state == ChangeState.SUBMITTED,
         "members": list(change.application.members.values_list("name", flat=True))})

@@ -3,14 +3,26 @@ what they may do there), and the list of the user's consortia."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from applications import lifecycle
+from portal.downloads import private_file
 
 from .. import forms
+from ..models import SupervisionFile
 from ..permissions import is_commissioned_for
 from ..selectors import consortia_in_scope, overview
 from .common import consortium_or_404, page_of
+
+
+def _startable_years(application, context):
+    """The years on which the consortium owes a report that is not made yet (the beat makes them; the unit may
+    start one earlier)."""
+    if not context["profile"].reports_required or application.revoked_on or not application.filed_on:
+        return []
+    made = {report.year for report in context["reports"]}
+    return [y for y in range(application.filed_on.year, timezone.localdate().year) if y not in made]
 
 
 @login_required
@@ -21,7 +33,7 @@ def consortium(request, application_id):
     context.update({
         "is_staff": is_staff, "is_consortium": lifecycle.is_applicant_of(application, request.user),
         "is_evaluator": is_commissioned_for(application, request.user),
-        "revoked": application.revoked_on is not None,
+        "revoked": application.revoked_on is not None, "startable_years": _startable_years(application, context),
     })
     if is_staff and not application.revoked_on:
         context.update({
@@ -43,3 +55,12 @@ def consortia(request):
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(certificate_number__icontains=q) | Q(unit__name__icontains=q))
     return render(request, "supervision/consortia.html", {"page": page_of(request, rows), "q": q})
+
+
+@login_required
+def file_download(request, file_id):
+    """A supervision PDF (an evaluation report, a charter, a rectification report, a funds document), for those
+    who see its consortium."""
+    row = get_object_or_404(SupervisionFile.objects.filter(application__in=consortia_in_scope(request.user)),
+                            pk=file_id)
+    return private_file(row.file, row.original_name)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from applications import lifecycle
 
 from .. import services
+from ..choices import RectificationState
 from ..forms import (
     CheckForm,
     FundsForm,
@@ -68,7 +69,8 @@ def rectification(request, rectification_id):
             messages.error(request, _("Nothing was changed: please correct the fields marked in red."))
     return render(request, "supervision/rectification.html", {
         "item": item, "application": item.application, "respond_form": respond, "check_form": check,
-        "is_staff": is_staff, "is_consortium": lifecycle.is_applicant_of(item.application, request.user)})
+        "is_staff": is_staff, "is_consortium": lifecycle.is_applicant_of(item.application, request.user),
+        "checkable": item.state in (RectificationState.OPEN, RectificationState.RESPONDED)})
 
 
 @login_required

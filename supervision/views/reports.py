@@ -10,6 +10,7 @@ from applications import lifecycle
 from portal.lifecycle import ActionRefused
 
 from .. import services
+from ..choices import ReportState
 from ..forms import ReasonForm, ReportForm
 from ..models import AnnualReport
 from .common import client_ip, consortium_or_404, record_or_404, require_consortium, require_staff_of, run
@@ -66,6 +67,7 @@ def report_review(request, report_id):
         return redirect("supervision:report_review", report.pk)
     return render(request, "supervision/report_review.html", {
         "report": report, "application": report.application, "form": form, "is_staff": is_staff,
+        "awaiting": report.state == ReportState.SUBMITTED,
         "fields": [(report._meta.get_field(name).verbose_name, getattr(report, name))
                    for name in ReportForm.Meta.fields]})
 
