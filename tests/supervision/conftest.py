@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 
 from applications.models import Programme
 from portal.models import Role
@@ -15,12 +16,13 @@ def make_consortium(seeded):
     applicant user of its lead unit (``.applicant``) and a staff user of the programme (``.staff``)."""
     def make(code, filed_on=None, **kwargs):
         programme = Programme.objects.get(code=code)
-        unit = UnitFactory()
         kwargs.setdefault("members", 3)
-        application = ApplicationFactory(programme=programme, unit=unit, filed=True,
-                                         filed_on=filed_on or datetime.date(2025, 6, 30), **kwargs)
-        application.applicant = UserFactory(role=Role.APPLICANT, unit=unit)
-        application.staff = UserFactory(role=Role.STAFF, authority=programme.authority, unit=None)
+        with transaction.atomic():  # the certificate number's counter is locked (a transactional test has no outer one)
+            unit = UnitFactory()
+            application = ApplicationFactory(programme=programme, unit=unit, filed=True,
+                                             filed_on=filed_on or datetime.date(2025, 6, 30), **kwargs)
+            application.applicant = UserFactory(role=Role.APPLICANT, unit=unit)
+            application.staff = UserFactory(role=Role.STAFF, authority=programme.authority, unit=None)
         return application
     return make
 
