@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from applications.states import State
+from portal.lifecycle import labels
 from portal.models import Role
 
 from .choices import OPEN_REPORT_STATES, FundKind
@@ -77,6 +78,20 @@ def overview(application, today=None):
         "rectifications": rectifications,
         "revocations": list(application.revocations.select_related("credit_record").order_by("-proposed_on", "-pk")),
         "funds": funds, "fund_entries": entries,
-        "history": list(SupervisionLog.objects.filter(application=application).select_related("actor", "subject_type")
-                        .order_by("-at", "-pk")[:50]),
+        "history": history(application),
     }
+
+
+def history(application, limit=50):
+    """The consortium's latest supervision log entries, each with the record's kind, the action's label and the
+    states' labels (``what``, ``action``, ``source_label``, ``target_label``)."""
+    entries = list(SupervisionLog.objects.filter(application=application).select_related("actor", "subject_type")
+                   .order_by("-at", "-pk")[:limit])
+    for entry in entries:
+        model = entry.subject_type.model_class()
+        states = dict(model._meta.get_field("state").choices)
+        entry.what = model._meta.verbose_name
+        entry.action = labels(model).get(entry.transition, entry.transition)
+        entry.source_label = states.get(entry.source, entry.source)
+        entry.target_label = states.get(entry.target, entry.target)
+    return entries
