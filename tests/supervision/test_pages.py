@@ -45,6 +45,8 @@ def test_each_role_sees_its_own_consortia_only(make_consortium, evaluator, clien
     client.post(reverse("supervision:commission", args=[mine.pk]),
                 {"commission-evaluator": evaluator.pk, "commission-period": datetime.date.today().year})
     client.force_login(evaluator)
+    assert client.get(reverse("review:workspace")).status_code == 200  # the evaluator's landing page works
+    assert 'id="supervision-link"' in client.get(reverse("review:workspace")).content.decode()
     assert client.get(reverse("supervision:consortium", args=[mine.pk])).status_code == 200
     assert client.get(reverse("supervision:consortium", args=[other.pk])).status_code == 404
     assert str(other) not in client.get(reverse("supervision:consortia")).content.decode()
