@@ -7,6 +7,6 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision after filing")
 
     def ready(self):
-        # The event functions register themselves when imported (they import the models); importing the
+        # The event functions and the document kind register themselves when imported (they import the models); importing the
         # tasks registers the Celery task the beat schedule names.
-        from . import events, tasks  # noqa: F401
+        from . import documents, events, tasks  # noqa: F401

@@ -9,6 +9,7 @@ from notices.events import on, portal_language
 from notices.outbox import notify
 
 from .choices import Notice
+from .documents import revocation_document
 
 
 def _consortium_link(application):
@@ -119,6 +120,7 @@ def revocation_proposed(revocation):
 @on("supervision.revocation", "confirm")
 def revoked(event):
     revocation = event.instance
+    revocation_document(revocation)
     notify(applicants(revocation.application), Notice.REVOKED,
            {"name": str(revocation.application), "date": revocation.effective_on.isoformat(),
             "reason": revocation.reason, "citation": revocation.citation,

@@ -8,7 +8,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from pypdf import PdfReader
 
+from notices import outbox
+from notices.models import Document, Job
 from portal.lifecycle import ActionRefused
 from portal.models import CreditRecord
 from supervision import services
@@ -59,6 +62,14 @@ def test_zgc_platform_paid_by_result_and_recovered_after_fraud(make_consortium):
     assert record.kind == CreditRecord.Kind.FRAUD and "第十五条" in record.reason
     app.refresh_from_db()
     assert app.revoked_on == datetime.date(2028, 3, 1)
+    # the official notice of the decision, signed by the 管委会, names the article, the credit record and the recovery
+    job = Job.objects.get(kind=Job.Kind.REVOCATION_NOTICE, subject_id=app.pk)
+    assert outbox.run(job.pk) == "done"
+    text = "".join(page.extract_text() for page in PdfReader(Document.objects.get(job=job).file.open()).pages)
+    text = "".join(text.split())
+    for words in ("关于取消平台资格的通知", "第十五条", "二〇二八年三月一日", "追回2026年度已拨付资金1000.00万元",
+                  "追回2027年度已拨付资金800.00万元", app.programme.authority.name):
+        assert words in text, words
     with pytest.raises(ActionRefused, match="revoked"):
         grant(app, 2028, "1", datetime.date(2028, 3, 2), "x")
 
