@@ -20,7 +20,7 @@ say "migrate (SQLite)"
 say "demo data"
 "$PY" manage.py demo_data
 say "supervision profiles of the seed programmes"
-"$PY" manage.py load_supervision
+"$PY" manage.py load_supervision --demo
 say "signing certificates of the demo CA (one per issuing office; made on first use otherwise)"
 "$PY" manage.py signing_keys
 say "serving http://127.0.0.1:8000 (Ctrl-C stops)"

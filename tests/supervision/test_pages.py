@@ -147,3 +147,22 @@ def test_evaluation_change_and_revocation_through_the_pages(make_consortium, cli
     assert app.revoked_on is not None
     page = client.get(reverse("supervision:consortium", args=[app.pk])).content.decode()
     assert 'id="revoked-banner"' in page and 'id="staff-actions"' not in page
+
+
+def test_load_supervision_writes_the_seed_profiles_and_the_demo_evaluator(make_consortium, client):
+    from django.core.management import call_command
+
+    from supervision.models import SupervisionProfile, profile_of
+
+    app = make_consortium("suzhou-2026")
+    profile_of(app.programme)
+    SupervisionProfile.objects.filter(programme=app.programme).update(fails_to_revoke=3)  # edited by staff
+    call_command("load_supervision", "--demo", verbosity=0)
+    suzhou = SupervisionProfile.objects.get(programme=app.programme)
+    assert suzhou.fails_to_revoke == 3 and suzhou.lead_bar_years == 3  # kept unless --reset
+    call_command("load_supervision", "--reset", verbosity=0)
+    assert SupervisionProfile.objects.get(programme=app.programme).fails_to_revoke == 2
+    jiangsu = SupervisionProfile.objects.get(programme__code="jiangsu-2026")
+    assert (jiangsu.lead_change_forbidden, jiangsu.report_due_month, jiangsu.report_due_day) == (True, 5, 31)
+    client.login(username="evaluator", password="demo-portal-2026")
+    assert client.get(reverse("supervision:consortium", args=[app.pk])).status_code == 200
