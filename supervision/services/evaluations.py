@@ -34,7 +34,9 @@ def commission_evaluator(application_id, user, evaluator_id, period):
 def save_evaluation(application_id, user, period, score, comments, upload=None):
     """Record (or correct) the draft evaluation of ``period``: programme staff, or the commissioned evaluator."""
     application = load_consortium(application_id, for_update=True)
-    if not (is_commissioned_for(application, user) or lifecycle.is_staff_of(application, user)):
+    if not (lifecycle.is_staff_of(application, user) or (
+            is_commissioned_for(application, user)
+            and application.evaluator_commissions.filter(evaluator=user, period=period).exists())):
         raise ActionRefused(_("You are not allowed to do this for this evaluation."))
     require_not_revoked(application)
     if period > timezone.localdate().year or (application.filed_on and period < application.filed_on.year):

@@ -103,7 +103,8 @@ def send_reminders(today=None):
     today = today or timezone.localdate()
     ensure_reports(today)
     horizon = today + datetime.timedelta(days=max(REMINDER_DAYS))
-    candidates = (AnnualReport.objects.filter(state__in=OPEN_REPORT_STATES, due_on__lte=horizon)
+    candidates = (AnnualReport.objects.filter(state__in=OPEN_REPORT_STATES, due_on__lte=horizon,
+                                              application__revoked_on__isnull=True)
                   .exclude(reminders__kind=ReminderKind.OVERDUE).select_related("application__programme")
                   .order_by("due_on", "pk"))
     sent = []

@@ -68,6 +68,8 @@ def test_jiangsu_report_evaluation_rectification_and_revocation(make_consortium,
         with pytest.raises(ActionRefused, match="not allowed"):
             services.save_evaluation(app.pk, evaluator, 2025, Decimal("55"), "协同不足")
         services.commission_evaluator(app.pk, app.staff, evaluator.pk, 2025)
+        with pytest.raises(ActionRefused, match="not allowed"):  # commissioned for 2025 only
+            services.save_evaluation(app.pk, evaluator, 2026, Decimal("90"), "越权评价")
         evaluation = services.save_evaluation(app.pk, evaluator, 2025, Decimal("55"), "协同不足")
         assert evaluation.grade == Grade.FAIL and evaluation.is_draft
         with pytest.raises(ActionRefused, match="not allowed"):

@@ -73,3 +73,12 @@ def test_no_report_is_owed_where_the_programme_asks_for_none(make_consortium):
     make_consortium("suzhou-2026", filed_on=datetime.date(2025, 6, 30))
     with time_machine.travel(datetime.datetime(2026, 5, 30, 9, tzinfo=SHANGHAI), tick=False):
         assert services.send_reminders() == [] and not AnnualReport.objects.exists()
+
+
+def test_a_revoked_consortium_is_not_reminded(make_consortium):
+    app = make_consortium("jiangsu-2026", filed_on=datetime.date(2025, 6, 30))
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 9, tzinfo=SHANGHAI), tick=False):
+        services.send_reminders()
+    type(app).objects.filter(pk=app.pk).update(revoked_on=datetime.date(2026, 4, 2))
+    assert run_days(datetime.date(2026, 4, 30), datetime.date(2026, 6, 2), times=1) == {}
+    assert not Reminder.objects.exists()
