@@ -34,6 +34,9 @@ class SupervisionProfileAdmin(admin.ModelAdmin):
                               "lead_bar_years", "lead_bar_citation"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["programme"] if obj is not None else []
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("programme")
         if request.user.is_superuser or request.user.authority_id is None:

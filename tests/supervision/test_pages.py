@@ -166,3 +166,17 @@ def test_load_supervision_writes_the_seed_profiles_and_the_demo_evaluator(make_c
     assert (jiangsu.lead_change_forbidden, jiangsu.report_due_month, jiangsu.report_due_day) == (True, 5, 31)
     client.login(username="evaluator", password="demo-portal-2026")
     assert client.get(reverse("supervision:consortium", args=[app.pk])).status_code == 200
+
+
+def test_staff_edit_their_own_programmes_supervision_profiles_in_the_admin(make_consortium, client):
+    from supervision.models import profile_of
+
+    jiangsu, suzhou = make_consortium("jiangsu-2026"), make_consortium("suzhou-2026")
+    mine, theirs = profile_of(jiangsu.programme), profile_of(suzhou.programme)
+    client.force_login(jiangsu.staff)
+    listing = client.get("/admin/supervision/supervisionprofile/")
+    assert listing.status_code == 200 and str(jiangsu.programme) in listing.content.decode()
+    assert str(suzhou.programme) not in listing.content.decode()
+    assert client.get(f"/admin/supervision/supervisionprofile/{mine.pk}/change/").status_code == 200
+    assert client.get(f"/admin/supervision/supervisionprofile/{theirs.pk}/change/").status_code == 302  # not theirs
+    assert client.get("/admin/supervision/annualreport/").status_code == 403
