@@ -370,7 +370,6 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
 
     from applications.certificates import verification_url
     from notices.documents import FONT_FAMILY, render_pdf
-
     from supervision import services as supervision
     from supervision.choices import RevocationGround
 
