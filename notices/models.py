@@ -51,6 +51,7 @@ class Job(models.Model):
         PUBLICITY_LIST = "publicity_list", _("publicity list")
         FILING_ANNOUNCEMENT = "filing_announcement", _("filing announcement")
         APPLICATION_FORM = "application_form", _("application form")
+        REVOCATION_NOTICE = "revocation_notice", _("notice of revocation")
         EMAIL = "email", _("e-mail notification")
 
     class Status(models.TextChoices):

@@ -3,7 +3,7 @@
 Programme staff keep their authority's configuration in the Django admin (the issue: "a new
 guideline ... configured by staff in the Django admin alone"; the holiday table "editable by staff
 in the admin"): programmes with their rules, attachment requirements and scoring sheets, the
-expert pool, and the holiday calendar.  The admin itself limits the programmes they see to their
+expert pool, the holiday calendar, and their programmes' supervision profiles.  The admin itself limits the programmes they see to their
 own authority (applications/admin.py).  Nothing else — applications, logs, users — is theirs to
 edit there: those change only through the workflow.
 """
@@ -21,6 +21,8 @@ STAFF_PERMISSIONS = frozenset(
     + ["review.delete_expertrelation"]
     + [f"review.{action}_holidayday" for action in ("view", "add", "change", "delete")]
     + [f"portal.{action}_creditcodecorrection" for action in ("view", "add")]
+    # what their programmes ask after filing (supervision.admin limits the rows to their authority)
+    + [f"supervision.{action}_supervisionprofile" for action in ("view", "change")]
 )
 
 

@@ -195,6 +195,8 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("expert")
     STAFF = "staff", _("programme staff")
     ADMIN = "admin", _("system administrator")
+    # 第三方评价机构: sees and evaluates only the filed consortia it is commissioned for (supervision app).
+    EVALUATOR = "evaluator", _("third-party evaluator")
 
 
 class PortalUserManager(UserManager):
@@ -229,7 +231,7 @@ class User(AbstractUser):
                     models.Q(role=Role.APPLICANT, unit__isnull=False)
                     | models.Q(role=Role.DISTRICT, district__isnull=False)
                     | models.Q(role=Role.STAFF, authority__isnull=False)
-                    | models.Q(role__in=[Role.EXPERT, Role.ADMIN])
+                    | models.Q(role__in=[Role.EXPERT, Role.ADMIN, Role.EVALUATOR])
                 ),
             )
         ]
@@ -270,6 +272,10 @@ class User(AbstractUser):
     @property
     def is_expert(self):
         return self.role == Role.EXPERT
+
+    @property
+    def is_evaluator(self):
+        return self.role == Role.EVALUATOR
 
     @property
     def is_system_admin(self):

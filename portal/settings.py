@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "notices",
     "applications",
     "review",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
     # The applicants of a publicity whose last working day has passed are told the result (once per batch).
     "notify-closed-publicity": {"task": "review.tasks.notify_closed_publicity",
                                 "schedule": float(env("PUBLICITY_CLOSE_SECONDS", "600"))},
+    # Annual reports owed, their reminders (30, 7, 1 days before the due date) and the overdue flag, each sent
+    # once (supervision.services.reports.send_reminders is idempotent, so the period only bounds the delay).
+    "supervision-reminders": {"task": "supervision.tasks.send_report_reminders",
+                              "schedule": float(env("SUPERVISION_REMINDER_SECONDS", "3600"))},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,5 +1,5 @@
 """The project's URLs: each app's pages under its own namespace (``portal:``, ``notices:``,
-``applications:``, ``review:``), Django's login pages, the language switch and the admin."""
+``applications:``, ``review:``, ``supervision:``), Django's login pages, the language switch and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("", include("applications.urls")),
     path("", include("review.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ say "migrate (SQLite)"
 "$PY" manage.py migrate --noinput --verbosity 1
 say "demo data"
 "$PY" manage.py demo_data
+say "supervision profiles of the seed programmes"
+"$PY" manage.py load_supervision --demo
 say "signing certificates of the demo CA (one per issuing office; made on first use otherwise)"
 "$PY" manage.py signing_keys
 say "serving http://127.0.0.1:8000 (Ctrl-C stops)"

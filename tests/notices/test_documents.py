@@ -364,12 +364,14 @@ def test_worker_killed_while_rendering(broker, settings):
 @pytest.mark.chinese
 def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(dispatch, client):
     """Walk Weihai to filing (receipt, 推荐意见 and the batch's 推荐函 with its 推荐汇总表, 公示名单, certificate,
-    备案名单公告) plus a return and a refusal notice and the printable form: every PDF has its Chinese text, no
-    missing glyph, the page footer and only the portal's embedded serif font."""
+    备案名单公告) and revocation (撤销备案 notice) plus a return and a refusal notice and the printable form: every
+    PDF has its Chinese text, no missing glyph, the page footer and only the portal's embedded serif font."""
     import base64
 
     from applications.certificates import verification_url
     from notices.documents import FONT_FAMILY, render_pdf
+    from supervision import services as supervision
+    from supervision.choices import RevocationGround
     from tests.review_factories import advance, district_user
 
     app = make_application("weihai-2026", state="district_review")
@@ -381,6 +383,9 @@ def test_every_document_of_a_route_is_chinese_paginated_and_in_the_portal_font(d
     app = advance(app, "filed")
     make_application("beijing-2026", state="returned")
     make_application("beijing-2026", state="refused")
+    staff = app.programme.authority.staff.filter(role=Role.STAFF).first()  # and, after filing, its revocation
+    revocation = supervision.propose_revocation(app.pk, staff, RevocationGround.OTHER, "创新联合体自行解散")
+    supervision.confirm_revocation(revocation.pk, staff, "局务会研究决定")
     kinds = set(Document.objects.values_list("kind", flat=True))
     assert kinds == set(documents.KINDS) - {Job.Kind.APPLICATION_FORM}, kinds
     stored = list(Document.objects.all())

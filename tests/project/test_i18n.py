@@ -21,7 +21,7 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["portal", "notices", "applications", "review", "templates", "static", "manage.py", "locale"]
+SOURCES = ["portal", "notices", "applications", "review", "supervision", "templates", "static", "manage.py", "locale"]
 IGNORES = ["--ignore=.venv", "--ignore=node_modules", "--ignore=staticfiles", "--ignore=var", "--ignore=artefacts"]
 
 #: What Chinese shows for each application state (the labels the users and the docs know).

@@ -9,14 +9,15 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("portal", "notices", "applications", "review")
+APPS = ("portal", "notices", "applications", "review", "supervision")
 #: Seed data is data, not logic.
 EXEMPT = {"applications/seed.py"}
 
-ROLES = ("applicant", "district", "expert", "staff", "admin")
+ROLES = ("applicant", "district", "expert", "staff", "admin", "evaluator")
 STATES = ("draft", "district_review", "formal_review", "expert_pending", "expert_review", "decision", "approved",
           "publicity", "filed", "returned", "not_recommended", "refused", "withdrawn")
-STATUSES = ("invited", "accepted", "declined", "submitted", "pending", "upheld", "dismissed")
+STATUSES = ("invited", "accepted", "declined", "submitted", "pending", "upheld", "dismissed",
+            "confirmed", "proposed", "responded")  # the last: supervision's lifecycles
 #: A role, state or status compared with (or filtered by) a string literal.
 WORDS = "|".join(ROLES + STATES + STATUSES)
 LITERAL_COMPARISON = re.compile(
