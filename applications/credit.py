@@ -61,7 +61,7 @@ def observation(found, unchecked):
     labels = dict(CreditRecord.Kind.choices)
     if found:
         text = "；".join(
-            _("%(who)s %(name)s: %(kind)s, %(period)s (%(source)s): %(reason)s") % {
+            _("%(who)s %(name)s: %(kind)s, %(period)s (source: %(source)s): %(reason)s") % {
                 "who": hit.who, "name": hit.name, "kind": labels.get(hit.record.kind, hit.record.kind),
                 "period": hit.record.period_label(hit.years), "source": hit.record.source or _("source not given"),
                 "reason": hit.record.reason}

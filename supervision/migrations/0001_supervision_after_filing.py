@@ -277,7 +277,7 @@ class Migration(migrations.Migration):
                 ('lead_citation', models.CharField(blank=True, max_length=60, verbose_name='article on the lead unit')),
                 ('funds_by_result', models.BooleanField(default=False, verbose_name="yearly funds paid by the previous year's evaluation")),
                 ('funds_cap', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='yearly funds cap (10k yuan)')),
-                ('funds_share_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='funds at most this % of total investment')),
+                ('funds_share_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='funds at most this share of total investment (per cent)')),
                 ('funds_citation', models.CharField(blank=True, max_length=60, verbose_name='article on funds')),
                 ('revocation_word', models.CharField(default='摘牌', max_length=20, verbose_name="the guideline's word for revocation")),
                 ('revocation_citation', models.CharField(blank=True, max_length=60, verbose_name='article on revocation')),

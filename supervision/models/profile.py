@@ -49,7 +49,7 @@ class SupervisionProfile(models.Model):
     funds_cap = models.DecimalField(_("yearly funds cap (10k yuan)"), max_digits=12, decimal_places=2, null=True,
                                     blank=True)
     funds_share_max = models.PositiveSmallIntegerField(
-        _("funds at most this % of total investment"), null=True, blank=True)
+        _("funds at most this share of total investment (per cent)"), null=True, blank=True)
     funds_citation = models.CharField(_("article on funds"), max_length=60, blank=True)
     # 摘牌 / 取消资格 and credit
     revocation_word = models.CharField(_("the guideline's word for revocation"), max_length=20, default="摘牌")
