@@ -8,6 +8,14 @@ from portal.models import Authority
 
 from .models import Application, ApplicationVersion, AttachmentRequirement, Programme, ProgrammeRule
 from .rules import REGISTRY
+from .stage_forms import StagesField
+
+
+class ProgrammeForm(forms.ModelForm):
+    """The route is edited as stage rows (applications.stage_forms), stored as before; the admin
+    gives the model and the fields."""
+
+    stages = StagesField(label=Programme._meta.get_field("stages").verbose_name, required=False)
 
 
 class RuleInline(admin.TabularInline):
@@ -57,6 +65,7 @@ class AuthorityScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(AuthorityScopedAdmin):
+    form = ProgrammeForm
     list_display = ["title", "authority", "opens_on", "closes_on", "published"]
     list_filter = ["authority", "published"]
     search_fields = ["title", "code"]
