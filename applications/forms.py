@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import CreditCodeField
 
-from .models import Application, BudgetLine, Member, Person, Target, Task
+from .models import Application, BudgetLine, Field, Member, Person, Target, Task
 
 
 class ApplicationForm(forms.ModelForm):
@@ -28,10 +28,12 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        if programme.fields:
-            self.fields["field"] = forms.ChoiceField(
-                label=_("field"), required=False,
-                choices=[("", "---------")] + [(f, f) for f in programme.fields])
+        # The programme's fields, or any field of the shared taxonomy; lead categories from the vocabulary.
+        fields = programme.field_names() or [f.name for f in Field.objects.order_by("parent__order", "order", "name")]
+        self.fields["field"] = _vocabulary_choice(_("field"), [(f, f) for f in fields], self.initial.get("field"))
+        self.fields["lead_category"] = _vocabulary_choice(
+            _("lead unit category"), [(e.code, e.name) for e in programme.lead_category_entries()],
+            self.initial.get("lead_category"))
         if programme.formation_modes:
             self.fields["formation_mode"] = forms.ChoiceField(
                 label=_("formation mode"), required=False,
@@ -53,8 +55,23 @@ class ApplicationForm(forms.ModelForm):
         return in_stages or in_attachments
 
 
+def _vocabulary_choice(label, choices, current):
+    """A choice among data; a value stored before (no longer offered) stays choosable, so nothing is lost."""
+    if current and current not in dict(choices):
+        choices = [(current, current), *choices]
+    return forms.ChoiceField(label=label, required=False, choices=[("", "---------"), *choices])
+
+
 class MemberForm(forms.ModelForm):
     credit_code = CreditCodeField(label=_("credit code"), required=False)
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            field = _vocabulary_choice(_("type"), [(e.code, e.name) for e in programme.member_kind_entries()],
+                                       self.initial.get("unit_type"))
+            field.required = True
+            self.fields["unit_type"] = field
 
     class Meta:
         model = Member
@@ -97,7 +114,9 @@ FORMSETS = {
 
 
 def build_formsets(application, data=None):
+    members = {"programme": application.programme}
     return {
-        prefix: formset_class(data, instance=application, prefix=prefix)
+        prefix: formset_class(data, instance=application, prefix=prefix,
+                              form_kwargs=members if prefix == "members" else None)
         for prefix, (formset_class, _label) in FORMSETS.items()
     }

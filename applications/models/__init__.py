@@ -14,7 +14,8 @@ from .applications import (
 )
 from .certificates import Certificate
 from .programmes import AttachmentRequirement, Programme, ProgrammeRule
+from .vocabulary import Field, LeadCategory, MemberKind
 
 __all__ = ["Application", "ApplicationQuerySet", "ApplicationVersion", "Attachment", "AttachmentFile",
-           "AttachmentRequirement", "BudgetLine", "Certificate", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
+           "AttachmentRequirement", "BudgetLine", "Certificate", "Field", "LeadCategory", "Member", "MemberKind", "Person", "Programme", "ProgrammeRule", "Target", "Task",
            "attachment_path"]

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
 from notices.numbers import next_number
-from portal.models import AppendOnlyModel, District, Unit, UnitType
+from portal.models import AppendOnlyModel, District, Unit
 
-from ..choices import LeadCategory, LeadSelection, OperatorStatus, PersonRole
+from .. import vocabulary
+from ..choices import LeadSelection, OperatorStatus, PersonRole
 from ..lifecycle import ApplicationWorkflow
 from ..states import EDITABLE_STATES, State
 from .programmes import AttachmentRequirement, Programme
@@ -44,7 +45,7 @@ class ApplicationQuerySet(models.QuerySet):
         a copy of the whole application: the pages list the versions, the diff reads the two it compares)."""
         return self.select_related("programme__authority", "unit__division__parent__parent", "district",
                                    "created_by").prefetch_related(
-            "programme__attachment_requirements", "programme__rules",
+            "programme__attachment_requirements", "programme__rules", "programme__fields",
             "members", "people", "tasks", "budget_lines", "targets",
             models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
@@ -59,8 +60,6 @@ def application_reference(programme, year):
 
 
 class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
-    LeadCategory = LeadCategory
-
     LeadSelection = LeadSelection
 
     OperatorStatus = OperatorStatus
@@ -84,8 +83,8 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     goals = models.TextField(_("goals and positioning"), blank=True)
 
     # 牵头单位 (figures of the last year, in 万元)
-    lead_category = models.CharField(_("lead unit category"), max_length=20, blank=True,
-                                     choices=LeadCategory.choices)
+    # The code of a LeadCategory entry (a vocabulary held as data, which a programme may extend).
+    lead_category = models.CharField(_("lead unit category"), max_length=20, blank=True)
     lead_revenue = models.DecimalField(_("last year's revenue (10k yuan)"), max_digits=14, decimal_places=2,
                                        null=True, blank=True)
     lead_rd_spending = models.DecimalField(_("last year's R&D spending (10k yuan)"), max_digits=14,
@@ -178,6 +177,9 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     def is_editable(self):
         return self.state in EDITABLE_STATES
 
+    def get_lead_category_display(self):
+        return vocabulary.name_of(vocabulary.LEAD_CATEGORY, self.lead_category)
+
     @property
     def rd_intensity(self):
         """R&D spending as a percentage of revenue, or None when unknown."""
@@ -194,7 +196,8 @@ class Member(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("unit name"), max_length=120)
     credit_code = models.CharField(_("credit code"), max_length=18, blank=True)
-    unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
+    # The code of a MemberKind entry (a vocabulary held as data, which a programme may extend).
+    unit_type = models.CharField(_("type"), max_length=20)
     region = models.CharField(_("region"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     division_of_work = models.CharField(_("division of work"), max_length=300, blank=True)
@@ -212,6 +215,9 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_unit_type_display(self):
+        return vocabulary.name_of(vocabulary.MEMBER_KIND, self.unit_type)
 
 
 class Person(models.Model):
