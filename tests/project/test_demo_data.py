@@ -151,3 +151,26 @@ def test_demo_applications_wait_at_every_stage_and_a_publicity_has_ended(demo, c
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.state == State.FILED and waiting.certificate_number
+
+
+@pytest.mark.sqlite
+def test_the_demo_weihai_draw_finds_experts_with_the_page_s_defaults(demo, client):
+    """Weihai's guideline names no field list: its applications choose from the shared taxonomy, and the
+    expert page's draw as offered (the application's field, five experts) reaches the demo experts."""
+    from django.urls import reverse
+
+    from applications.models import Application
+    from applications.states import State
+    from review.models import ExpertDraw
+
+    waiting = Application.objects.get(programme__code="weihai-2026", state=State.EXPERT_PENDING)
+    assert client.login(username="weihai_staff", password=DEMO_PASSWORD)
+    url = reverse("review:expert_organise", args=[waiting.pk])
+    page = client.get(url)
+    form = page.context["draw_form"]
+    assert form["field"].value() == waiting.field and page.context["shortfall"] is None
+    response = client.post(url, {"action": "draw", "count": form["count"].value(), "field": form["field"].value(),
+                                 "seed": "", "deadline": form["deadline"].value().isoformat()})
+    assert response.status_code == 302
+    drawn = ExpertDraw.objects.get(application=waiting).drawn
+    assert set(Expert.objects.filter(pk__in=drawn).values_list("user__username", flat=True)) <= EXPERTS
