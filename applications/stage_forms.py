@@ -48,7 +48,7 @@ def _field_for(param):
                                          widget=forms.CheckboxSelectMultiple)
     if kind == "longtext":
         return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
-    return forms.CharField(label=label, required=False, max_length=200)
+    return forms.CharField(label=label, required=False, max_length=200, widget=forms.TextInput(attrs={"size": 40}))
 
 
 def _fields_of(key):
@@ -166,6 +166,7 @@ class StageRowsWidget(forms.Widget):
     template_name = "admin/applications/stage_rows.html"
 
     class Media:
+        css = {"all": ["applications/stage_rows.css"]}
         js = ["applications/stage_rows.js"]
 
     def format_value(self, value):

@@ -3,18 +3,18 @@
 // script every parameter is shown and the order numbers can be typed; the server checks both.
 (function () {
   "use strict";
-  document.querySelectorAll(".stage-rows").forEach(function (box) {
+
+  function wireBox(box) {
     const prefix = box.dataset.prefix;
     const fields = JSON.parse(box.dataset.stageFields);
     const body = box.querySelector("tbody");
     const total = box.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
 
     function showParams(row) {
-      const key = row.querySelector(".stage-row-key select").value;
-      const wanted = fields[key] || [];
+      const wanted = fields[row.querySelector(".stage-row-key select").value] || [];
       row.querySelectorAll(".stage-param").forEach(function (param) {
-        const keep = wanted.indexOf(param.dataset.param) >= 0 || param.classList.contains("errors");
-        param.hidden = !keep;
+        // A parameter with an error stays visible, so that its message is seen.
+        param.hidden = wanted.indexOf(param.dataset.param) < 0 && !param.classList.contains("errors");
       });
     }
 
@@ -44,5 +44,16 @@
       wire(body.lastElementChild);
       renumber();
     });
-  });
+  }
+
+  function start() {
+    document.querySelectorAll(".stage-rows").forEach(wireBox);
+  }
+
+  // The admin puts its form's scripts in the page's head: wait for the rows.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
