@@ -19,15 +19,20 @@ How a sixth guideline is added without a code change (in the Django admin, /admi
    with the role *district reviewer* and one of these offices.
 4. **Programme** — code (a slug, e.g. ``hangzhou-2027``), certificate prefix, title,
    guideline title *with* its book-title marks (《…》: every rule message starts with it),
-   document number, dates, summary, fields (a JSON list of 领域, or ``[]`` for free text),
-   formation modes (``[]`` if the guideline has none), stages (a JSON list in the order
-   district_review → formal_review → expert_review → decision → publicity → filing, leaving out
-   the stages the guideline does not have and ending with filing; the parameters allowed per
-   stage are listed in ``applications.stages.STAGES``), publicity working days and contact.
+   document number, dates, summary, fields (chosen from the field taxonomy, *Fields (领域)*;
+   none: any field of the taxonomy), the lead categories and member kinds it offers (shared
+   entries; none: every shared one — a kind only this guideline names is added under *Lead unit
+   categories* / *Member kinds* with this programme set, and is offered to it alone), formation
+   modes (``[]`` if the guideline has none), the review stages as rows in the order
+   district_review → formal_review → expert_review → decision → publicity → filing (a stage
+   chosen per row, its parameters as fields; leave out the stages the guideline does not have and
+   end with filing; the parameters are declared in ``applications.stages.STAGES``), publicity
+   working days and contact.
 5. **Programme rules** (the rows under the programme) — one row per condition of the guideline
    that the application's data can show: choose the rule kind (the list is
    ``applications.rules.REGISTRY``; the parameters each kind accepts are checked when the row
-   is saved), give the parameters as a JSON object (e.g. ``{"min": 8}`` for ``min_members``),
+   is saved), give the parameters as a JSON object (e.g. ``{"min": 8}`` for ``min_members``;
+   ``{"member_kinds": ["enterprise"], "min": 3}`` for 「3 家上下游企业」 with ``min_members_of_kind``),
    the severity (*soft* where the text says 原则上 / 一般, *hard* otherwise) and the citation
    exactly as the article is numbered in the guideline (e.g. ``三（一）2``).  Rows run in
    ``order``; untick *active* to suspend one.  The ``PROGRAMMES`` entries below are worked
