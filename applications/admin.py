@@ -152,6 +152,17 @@ class VocabularyAdmin(AuthorityScopedAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # Applications store the codes: an entry they use is kept (its name may change).
+        if obj is not None and obj.in_use():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, each checked for use
+        return actions
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if not request.user.is_superuser and "programme" in form.base_fields:

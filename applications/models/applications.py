@@ -45,7 +45,7 @@ class ApplicationQuerySet(models.QuerySet):
         a copy of the whole application: the pages list the versions, the diff reads the two it compares)."""
         return self.select_related("programme__authority", "unit__division__parent__parent", "district",
                                    "created_by").prefetch_related(
-            "programme__attachment_requirements", "programme__rules", "programme__fields",
+            "programme__attachment_requirements", "programme__rules",
             "members", "people", "tasks", "budget_lines", "targets",
             models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(

@@ -85,8 +85,11 @@ class Programme(models.Model):
             "open": self.opens_on.isoformat(), "close": self.closes_on.isoformat()}
 
     def field_names(self):
-        """The names of the programme's fields (empty: any field of the taxonomy)."""
-        return [field.name for field in self.fields.all()]
+        """The names of the programme's fields (empty: any field of the taxonomy), read once per instance
+        (a page evaluates the rules more than once); a prefetch of ``fields`` is used when there is one."""
+        if not hasattr(self, "_field_names"):
+            self._field_names = [field.name for field in self.fields.all()]
+        return self._field_names
 
     def lead_category_entries(self):
         return LeadCategory.offered_by(self, list(self.lead_categories.all()) if self.pk else [])

@@ -31,6 +31,7 @@ class VocabularyEntry(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     vocabulary_kind = ""
+    used_by = ("", "")  # (model, field) that stores the code
 
     class Meta:
         abstract = True
@@ -48,6 +49,11 @@ class VocabularyEntry(models.Model):
         vocabulary.forget(self.vocabulary_kind)
         return result
 
+    def in_use(self):
+        """Whether a stored row names this entry (then it may be renamed, never deleted)."""
+        model, field = self.used_by
+        return self._meta.apps.get_model("applications", model).objects.filter(**{field: self.code}).exists()
+
     @classmethod
     def offered_by(cls, programme, selected):
         """The entries ``programme`` offers: those it selected (every shared one when it selected
@@ -61,6 +67,7 @@ class LeadCategory(VocabularyEntry):
     """A category of lead unit a guideline names (国家或省科技领军企业, 行业龙头企业 …)."""
 
     vocabulary_kind = vocabulary.LEAD_CATEGORY
+    used_by = ("Application", "lead_category")
 
     class Meta(VocabularyEntry.Meta):
         verbose_name = _("lead unit category")
@@ -71,6 +78,7 @@ class MemberKind(VocabularyEntry):
     """A kind of member unit a guideline counts (产业链上下游企业, 高校, 科研院所 …)."""
 
     vocabulary_kind = vocabulary.MEMBER_KIND
+    used_by = ("Member", "unit_type")
 
     class Meta(VocabularyEntry.Meta):
         verbose_name = _("member kind")

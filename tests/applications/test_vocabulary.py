@@ -156,3 +156,16 @@ def test_the_data_migration_keeps_every_row_s_meaning(seeded):
     assert (rule.rule_key, rule.params) == ("min_members_of_kind", {"member_kinds": ["enterprise"], "min": 3})
     assert LeadCategory.objects.get(code="industry_leader", programme=None).name == "行业龙头企业"
     assert MemberKind.objects.get(code="enterprise", programme=None).name == "产业链上下游企业"
+
+
+def test_an_entry_that_applications_use_cannot_be_deleted(client, seeded):
+    make_draft("jiangsu-2026", members=1)  # an industry leader with an enterprise member
+    client.force_login(admin_user(is_staff=True, is_superuser=True))
+    used, unused = LeadCategory.objects.get(code="industry_leader"), LeadCategory.objects.get(code="lab")
+    assert used.in_use() and not unused.in_use() and MemberKind.objects.get(code="enterprise").in_use()
+    assert client.post(reverse("admin:applications_leadcategory_delete", args=[used.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:applications_leadcategory_delete", args=[unused.pk]),
+                       {"post": "yes"}).status_code == 302
+    assert set(LeadCategory.objects.filter(code__in=["industry_leader", "lab"]).values_list("code", flat=True)) == {
+        "industry_leader"}
