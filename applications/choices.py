@@ -10,16 +10,6 @@ class Severity(models.TextChoices):
     SOFT = "soft", _("soft (warning: 原则上/一般)")
 
 
-class LeadCategory(models.TextChoices):
-    NONE = "", _("not applicable")
-    TECH_LEADER = "tech_leader", _("national or provincial technology leader enterprise")
-    INDUSTRY_LEADER = "industry_leader", _("industry-leading enterprise")
-    UNICORN = "unicorn", _("unicorn enterprise")
-    LAB = "lab", _("national or provincial laboratory")
-    TECH_CENTRE = "tech_centre", _("national or provincial technology innovation centre")
-    OTHER = "other", _("other")
-
-
 class LeadSelection(models.TextChoices):
     NONE = "", _("not applicable")
     CITY = "city", _("selected by the city")

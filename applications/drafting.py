@@ -192,7 +192,7 @@ COPIED_TABLES = {
 
 def _copied_value(programme, name, value):
     """``value`` of field ``name`` as the new programme takes it ('' or None where it has no such answer)."""
-    if name == "field" and programme.fields and value not in programme.fields:
+    if name == "field" and programme.field_names() and value not in programme.field_names():
         return ""
     if name == "formation_mode" and programme.formation_modes and value not in programme.formation_modes:
         return ""

@@ -15,7 +15,7 @@ import it.
 
 from dataclasses import dataclass
 
-from .choices import LeadCategory, PersonRole
+from .choices import PersonRole
 
 #: The consortium's basic information and the lead's general figures: every programme asks for them
 #: (the typical content of a 申报书: name, field, industry chain, goals; the lead's last-year revenue,
@@ -116,8 +116,8 @@ def _parts(programme):
     for name, rule_kinds in BY_RULE.items():
         if kinds & set(rule_kinds) or name in flags:
             wanted.add(name)
-    if any((r.params or {}).get("categories") for r in rules):
-        wanted.add("lead_category")  # a threshold that applies to some categories needs the category
+    if any((r.params or {}).get("categories") for r in rules) or programme.configures_lead_categories():
+        wanted.add("lead_category")  # the programme names lead categories, or a threshold applies to some
     member_fields = ["name", "credit_code", "unit_type", "region", "role", "division_of_work", "committed_input",
                      "independent_legal_person"]
     if "member_qualification" in kinds:
@@ -129,13 +129,12 @@ def _parts(programme):
 def choices_for(programme, name):
     """The choices the editor offers for ``name`` in ``programme`` (``None``: the model's own).
 
-    The lead categories are those the programme's rules name (and "other"); the governance roles those
-    its rules ask for (and "other"), or all of them when no rule names any.
+    The lead categories are the programme's entries of the vocabulary (its selection of the shared ones and
+    its own); the governance roles those its rules ask for (and "other"), or all of them when no rule names any.
     """
-    rules = _active_rules(programme)
     if name == "lead_category":
-        named = {c for r in rules for c in (r.params or {}).get("categories", [])}
-        return [(v, label) for v, label in LeadCategory.choices if v in named or v == LeadCategory.OTHER]
+        return [(entry.code, entry.name) for entry in programme.lead_category_entries()]
+    rules = _active_rules(programme)
     if name == "person_role":
         named = {role for r in rules for role in (r.params or {}).get("roles", [])}
         if any(r.rule_key == "chair_from_lead" for r in rules):

@@ -8,7 +8,7 @@ from portal.forms import CreditCodeField
 from portal.models import District
 
 from . import editor
-from .models import Application, BudgetLine, Member, Person, Target, Task
+from .models import Application, BudgetLine, Field, Member, Person, Target, Task
 
 
 class ApplicationForm(forms.ModelForm):
@@ -33,17 +33,18 @@ class ApplicationForm(forms.ModelForm):
         for name in list(self.fields):
             if name not in self.parts:
                 del self.fields[name]
-        if programme.fields:
-            self.fields["field"] = forms.ChoiceField(
-                label=_("field"), required=False,
-                choices=[("", "---------")] + [(f, f) for f in programme.fields])
+        if "field" in self.fields:
+            # The programme's fields, or any field of the shared taxonomy (one taxonomy, as data).
+            names = programme.field_names() or [f.name for f in Field.objects.order_by("parent__order", "order", "name")]
+            self.fields["field"] = _vocabulary_choice(_("field"), [(f, f) for f in names], self.initial.get("field"))
         if "formation_mode" in self.fields and programme.formation_modes:
             self.fields["formation_mode"] = forms.ChoiceField(
                 label=_("formation mode"), required=False,
                 choices=[("", "---------")] + [(m, m) for m in programme.formation_modes])
         if "lead_category" in self.fields:
-            _limit_choices(self.fields["lead_category"], editor.choices_for(programme, "lead_category"),
-                           self.instance.lead_category)
+            self.fields["lead_category"] = _vocabulary_choice(
+                self.fields["lead_category"].label, editor.choices_for(programme, "lead_category"),
+                self.initial.get("lead_category"))
         if "district" in self.fields:
             self._district_field()
         for name in ("lead_revenue", "lead_rd_spending", "total_investment"):
@@ -73,6 +74,13 @@ class ApplicationForm(forms.ModelForm):
     @staticmethod
     def uses_lead_selection(programme):
         return editor.uses_lead_selection(programme)
+
+
+def _vocabulary_choice(label, choices, current):
+    """A choice among data; a value stored before (no longer offered) stays choosable, so nothing is lost."""
+    if current and current not in dict(choices):
+        choices = [(current, current), *choices]
+    return forms.ChoiceField(label=label, required=False, choices=[("", "---------"), *choices])
 
 
 def _limit_choices(field, choices, current=""):
@@ -108,6 +116,12 @@ class MemberForm(RowForm):
             for name in list(self.fields):
                 if name not in columns:
                     del self.fields[name]
+            # The member kinds the programme offers (a vocabulary held as data).
+            field = _vocabulary_choice(self.fields["unit_type"].label,
+                                       [(e.code, e.name) for e in self.programme.member_kind_entries()],
+                                       self.initial.get("unit_type"))
+            field.required = True
+            self.fields["unit_type"] = field
 
 
 class PersonForm(RowForm):

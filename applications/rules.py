@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import CreditRecord, UnitType
 
-from . import credit
-from .choices import LeadCategory, OperatorStatus, PersonRole, Severity
+from . import credit, vocabulary
+from .choices import OperatorStatus, PersonRole, Severity
 from .editor import district_stage_applies
 from .facts import Facts, facts_from_application
 
@@ -145,11 +145,10 @@ def lead_independent_legal_person(f, p):
 
 @rule("lead_category", gettext_lazy("lead unit category"), categories=(list, True))
 def lead_category(f, p):
-    labels = dict(LeadCategory.choices)
     ok = f.lead_category in p["categories"]
     req = _("the lead unit must be one of: %(cats)s") % {
-        "cats": "、".join(str(labels.get(c, c)) for c in p["categories"])}
-    obs = (_("declared: %(cat)s") % {"cat": labels.get(f.lead_category, f.lead_category)}
+        "cats": vocabulary.joined(vocabulary.LEAD_CATEGORY, p["categories"])}
+    obs = (_("declared: %(cat)s") % {"cat": vocabulary.name_of(vocabulary.LEAD_CATEGORY, f.lead_category)}
            if f.lead_category else _("no category declared"))
     return ok, req, obs
 
@@ -208,12 +207,15 @@ def min_members(f, p):
     return n >= p["min"], req, _("currently %(n)d") % {"n": n}
 
 
-@rule("min_members_of_type", gettext_lazy("members of given types at least"), types=(list, True), min=(int, True))
-def min_members_of_type(f, p):
-    n = sum(1 for m in f.members if m.unit_type in p["types"])
-    req = _soft(p, _("members must include at least %(min)d of: %(types)s"),
-                _("members should in principle include at least %(min)d of: %(types)s")) % {
-        "min": p["min"], "types": _types_label(p["types"])}
+@rule("min_members_of_kind", gettext_lazy("members of given kinds at least"), member_kinds=(list, True),
+      min=(int, True))
+def min_members_of_kind(f, p):
+    """E.g. 北京 三2: 联动产业链上下游企业原则上不少于1家 — at least N members of the kinds K (member kinds
+    are data: applications.MemberKind, so a guideline's own kind can be counted)."""
+    n = sum(1 for m in f.members if m.unit_type in p["member_kinds"])
+    req = _soft(p, _("members must include at least %(min)d of: %(kinds)s"),
+                _("members should in principle include at least %(min)d of: %(kinds)s")) % {
+        "min": p["min"], "kinds": vocabulary.joined(vocabulary.MEMBER_KIND, p["member_kinds"])}
     return n >= p["min"], req, _("currently %(n)d") % {"n": n}
 
 
@@ -231,7 +233,7 @@ def member_qualification(f, p):
     relevant = [m for m in f.members if m.unit_type == p["type"]]
     bad = [m.name for m in relevant if p["qualification"] not in (m.qualification or "")]
     req = _("a member of type %(type)s must be a %(qualification)s") % {
-        "type": _types_label([p["type"]]), "qualification": p["qualification"]}
+        "type": vocabulary.name_of(vocabulary.MEMBER_KIND, p["type"]), "qualification": p["qualification"]}
     if not relevant:
         return None, req, _("there is no such member")
     obs = _("not stated for: %(names)s") % {"names": "、".join(bad)} if bad else _("stated for all")
@@ -305,7 +307,7 @@ def formation_mode_in(f, p):
 
 @rule("field_in", gettext_lazy("field is one of the programme's"))
 def field_in(f, p):
-    fields = f.programme.fields
+    fields = f.programme.field_names()
     req = _soft(p, _("the field must be one of: %(fields)s"), _("the field should generally be one of: %(fields)s")) % {
         "fields": "、".join(fields)}
     obs = _("chosen: %(field)s") % {"field": f.field} if f.field else _("none chosen")

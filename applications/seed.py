@@ -20,15 +20,20 @@ How a sixth guideline is added without a code change (in the Django admin, /admi
    with the role *district reviewer* and one of these offices.
 4. **Programme** — code (a slug, e.g. ``hangzhou-2027``), certificate prefix, title,
    guideline title *with* its book-title marks (《…》: every rule message starts with it),
-   document number, dates, summary, fields (a JSON list of 领域, or ``[]`` for free text),
-   formation modes (``[]`` if the guideline has none), stages (a JSON list in the order
-   district_review → formal_review → expert_review → decision → publicity → filing, leaving out
-   the stages the guideline does not have and ending with filing; the parameters allowed per
-   stage are listed in ``applications.stages.STAGES``), publicity working days and contact.
+   document number, dates, summary, fields (chosen from the field taxonomy, *Fields (领域)*;
+   none: any field of the taxonomy), the lead categories and member kinds it offers (shared
+   entries; none: every shared one — a kind only this guideline names is added under *Lead unit
+   categories* / *Member kinds* with this programme set, and is offered to it alone), formation
+   modes (``[]`` if the guideline has none), the review stages as rows in the order
+   district_review → formal_review → expert_review → decision → publicity → filing (a stage
+   chosen per row, its parameters as fields; leave out the stages the guideline does not have and
+   end with filing; the parameters are declared in ``applications.stages.STAGES``), publicity
+   working days and contact.
 5. **Programme rules** (the rows under the programme) — one row per condition of the guideline
    that the application's data can show: choose the rule kind (the list is
    ``applications.rules.REGISTRY``; the parameters each kind accepts are checked when the row
-   is saved), give the parameters as a JSON object (e.g. ``{"min": 8}`` for ``min_members``),
+   is saved), give the parameters as a JSON object (e.g. ``{"min": 8}`` for ``min_members``;
+   ``{"member_kinds": ["enterprise"], "min": 3}`` for 「3 家上下游企业」 with ``min_members_of_kind``),
    the severity (*soft* where the text says 原则上 / 一般, *hard* otherwise) and the citation
    exactly as the article is numbered in the guideline (e.g. ``三（一）2``).  Rows run in
    ``order``; untick *active* to suspend one.  The ``PROGRAMMES`` entries below are worked
@@ -322,6 +327,75 @@ DISTRICTS = {
     ZGC: [(f"中关村科技园区{name}管理委员会", code) for name, code in _ZGC_SUBPARKS],
 }
 
+# --- vocabularies: lead categories, member kinds, fields (领域) ----------------------------------
+# The shared entries every programme may select.  The codes are those applications stored before
+# the vocabularies were data (migration applications 0008 makes the same rows).  A programme's own
+# entries are under its ``own_lead_categories`` / ``own_member_kinds``: (code, name, citation).
+
+LEAD_CATEGORIES = [
+    ("tech_leader", "国家或省科技领军企业"),
+    ("industry_leader", "行业龙头企业"),
+    ("unicorn", "独角兽企业"),
+    ("lab", "国家或省实验室"),
+    ("tech_centre", "国家或省技术创新中心"),
+    ("other", "其他"),
+]
+
+MEMBER_KINDS = [
+    ("enterprise", "产业链上下游企业"),
+    ("university", "高校"),
+    ("research", "科研院所"),
+    ("new_rd", "新型研发机构"),
+    ("platform", "重大科技平台"),
+    ("hospital", "医疗机构"),
+    ("concept", "概念验证机构"),
+    ("testing", "检验检测机构"),
+    ("transfer", "技术转移机构"),
+    ("finance", "科技金融机构"),
+    ("other", "其他"),
+]
+
+#: The field taxonomy (name, broader field or None), parents first: every field a seed guideline
+#: names, with the narrower ones under the broader where the guidelines' own lists nest them.
+FIELDS = [
+    ("新一代信息技术", None),
+    ("集成电路", "新一代信息技术"),
+    ("软件与信息服务", "新一代信息技术"),
+    ("物联网", "新一代信息技术"),
+    ("新一代信息通信", "新一代信息技术"),
+    ("未来网络", "新一代信息技术"),
+    ("先进计算", "新一代信息技术"),
+    ("元宇宙", "新一代信息技术"),
+    ("通用人工智能", "新一代信息技术"),
+    ("类脑智能", "新一代信息技术"),
+    ("量子科技", "新一代信息技术"),
+    ("电子信息", None),
+    ("第三代半导体", "电子信息"),
+    ("医药健康", None),
+    ("生物医药", "医药健康"),
+    ("生物健康", "医药健康"),
+    ("合成生物", "医药健康"),
+    ("细胞和基因技术", "医药健康"),
+    ("智能制造与装备", None),
+    ("高端装备", "智能制造与装备"),
+    ("装备制造", "智能制造与装备"),
+    ("高端装备与先进制造", "智能制造与装备"),
+    ("新型电力装备", "智能制造与装备"),
+    ("高技术船舶和海工装备", "智能制造与装备"),
+    ("航空航天", "智能制造与装备"),
+    ("深海深地空天", "智能制造与装备"),
+    ("智能网联汽车", None),
+    ("新能源汽车", "智能网联汽车"),
+    ("新材料", None),
+    ("先进材料", "新材料"),
+    ("新能源与节能环保", None),
+    ("新能源", "新能源与节能环保"),
+    ("节能环保", "新能源与节能环保"),
+    ("氢能和新型储能", "新能源与节能环保"),
+    ("本地重点发展产业", None),
+    ("其他领域", None),
+]
+
 # --- programmes -------------------------------------------------------------------------------
 
 BEIJING_FORMATION_MODES = ["领军企业牵头", "创新平台支撑", "任务场景驱动", "专利标准聚合", "其他方式"]
@@ -368,6 +442,12 @@ PROGRAMMES = [
         ),
         "fields": ["新一代信息技术", "医药健康", "智能制造与装备", "集成电路", "智能网联汽车"],
         "formation_modes": BEIJING_FORMATION_MODES,
+        # 四（一）1: 领军企业或其他符合条件的领衔机构.
+        "lead_categories": ["other"],
+        "own_lead_categories": [("bj_leading_firm", "领军企业", "四（一）1"),
+                                ("bj_leading_institute", "领衔机构", "四（一）1")],
+        "member_kinds": [],  # 四（二）: 成员单位不受地域限制; every shared kind
+        "own_member_kinds": [],
         "stages": [
             {"key": "formal_review", "label": "主管部门受理审查"},
             {"key": "expert_review", "label": "专家评审（材料审查、现场考察、答辩评审）",
@@ -382,9 +462,10 @@ PROGRAMMES = [
         "rules": [
             {"rule_key": "lead_region", "params": {"divisions": ["110000"], "region_name": "北京市"},
              "severity": "soft", "citation": "四（一）1"},
-            {"rule_key": "min_members_of_type", "params": {"types": ["enterprise"], "min": 1},
+            # 三2: 联动产业链上下游企业原则上不少于1家，联合相关领域核心科研机构、高校原则上不少于1家.
+            {"rule_key": "min_members_of_kind", "params": {"member_kinds": ["enterprise"], "min": 1},
              "severity": "soft", "citation": "三2"},
-            {"rule_key": "min_members_of_type", "params": {"types": _UNIVERSITY_RESEARCH, "min": 1},
+            {"rule_key": "min_members_of_kind", "params": {"member_kinds": _UNIVERSITY_RESEARCH, "min": 1},
              "severity": "soft", "citation": "三2"},
             # 三3: the 双总师 and the 项目专员 are stated without 原则上 (only who serves as 行政负责人 is).
             {"rule_key": "governance_roles", "params": {"roles": ["admin_head", "tech_head", "commissioner"]},
@@ -441,6 +522,11 @@ PROGRAMMES = [
             "细胞和基因技术", "未来网络", "先进计算", "元宇宙",
         ],
         "formation_modes": [],
+        # 四（一）2、3: 国家或省科技领军企业、行业龙头企业、独角兽企业；国家或省实验室、国家或省技术创新中心.
+        "lead_categories": ["tech_leader", "industry_leader", "unicorn", "lab", "tech_centre", "other"],
+        "own_lead_categories": [],
+        "member_kinds": [],  # 四（二）: 上下游企业、高校、科研院所或其他组织机构
+        "own_member_kinds": [],
         "stages": [
             {"key": "district_review", "label": "设区市科技局核实推荐"},
             {"key": "expert_review", "label": "省科技厅组织专家评估论证"},
@@ -466,7 +552,7 @@ PROGRAMMES = [
             {"rule_key": "lead_rd_intensity_min", "params": {"min_percent": 3, "categories": ["unicorn"]},
              "severity": "hard", "citation": "四（一）2"},
             {"rule_key": "members_independent_legal", "params": {}, "severity": "hard", "citation": "四（二）"},
-            {"rule_key": "min_members_of_type", "params": {"types": _UNIVERSITY_RESEARCH, "min": 1},
+            {"rule_key": "min_members_of_kind", "params": {"member_kinds": _UNIVERSITY_RESEARCH, "min": 1},
              "severity": "soft", "citation": "四（二）"},
             {"rule_key": "member_qualification",
              "params": {"type": "concept", "qualification": "江苏省概念验证中心建设单位"},
@@ -523,6 +609,11 @@ PROGRAMMES = [
         # 四（一）: the city selects in the four industries, a county also in its own key industries.
         "fields": ["电子信息", "装备制造", "生物医药", "先进材料", "本地重点发展产业"],
         "formation_modes": [],
+        # 三（二）: 龙头企业牵头.
+        "lead_categories": ["industry_leader", "other"],
+        "own_lead_categories": [],
+        "member_kinds": [],
+        "own_member_kinds": [],
         "stages": [
             {"key": "district_review", "label": "县级市（区）科技部门审核推荐", "recommendation_letter": True,
              "skip_when": {"lead_selected_by": ["city"]}},
@@ -614,9 +705,15 @@ PROGRAMMES = [
             "（答辩评审））；5. 公示无异议的予以备案并向社会公布。\n"
             "本指引自2022年6月29日起施行，有效期至2025年6月28日。"
         ),
-        # 一（一）: 七大产业集群、十条产业链和数字赋能产业 — not enumerated in the text, so free text.
+        # 一（一）: 七大产业集群、十条产业链和数字赋能产业 — not enumerated in the text: any field of the taxonomy.
         "fields": [],
         "formation_modes": [],
+        # 三1: 骨干企业或具有较强行业影响力的新型研发机构.
+        "lead_categories": ["other"],
+        "own_lead_categories": [("wh_backbone_firm", "骨干企业", "三1"),
+                                ("wh_new_rd_leader", "具有较强行业影响力的新型研发机构", "三1")],
+        "member_kinds": [],
+        "own_member_kinds": [],
         "stages": [
             {"key": "district_review", "label": "区市科技主管部门初审推荐", "peer_opinions_min": 3,
              "peer_title_min": "副高", "skip_when": {"lead_unit_types": ["new_rd"]}},
@@ -637,9 +734,10 @@ PROGRAMMES = [
              "citation": "三1"},
             # 三3 (under 三's 一般): the lead gathers up/downstream firms, universities and institutes;
             # 二2 counts 新型研发机构 among the 科研院所.
-            {"rule_key": "min_members_of_type", "params": {"types": ["enterprise"], "min": 1},
+            {"rule_key": "min_members_of_kind", "params": {"member_kinds": ["enterprise"], "min": 1},
              "severity": "soft", "citation": "三3"},
-            {"rule_key": "min_members_of_type", "params": {"types": ["university", "research", "new_rd"], "min": 1},
+            {"rule_key": "min_members_of_kind",
+             "params": {"member_kinds": ["university", "research", "new_rd"], "min": 1},
              "severity": "soft", "citation": "三3"},
             {"rule_key": "governance_roles", "params": {"roles": ["council_chair", "operations"]},
              "severity": "hard", "citation": "三4"},
@@ -689,6 +787,15 @@ PROGRAMMES = [
         ),
         "fields": ["新一代信息技术", "生物健康", "高端装备与先进制造", "新材料", "新能源与节能环保", "其他领域"],
         "formation_modes": [],
+        # 第七条（一）: 领军企业、国家级高水平研究机构、世界一流大学和建有一流学科的高校、三级甲等医疗机构等.
+        "lead_categories": ["other"],
+        "own_lead_categories": [("zgc_leading_firm", "领军企业", "第七条（一）"),
+                                ("zgc_national_inst", "国家级高水平研究机构", "第七条（一）"),
+                                ("zgc_top_university", "世界一流大学和建有一流学科的高校", "第七条（一）"),
+                                ("zgc_grade_a_hospital", "三级甲等医疗机构", "第七条（一）")],
+        # 第七条（三）: 上下游企业或服务企业.
+        "member_kinds": [],
+        "own_member_kinds": [("zgc_service_firm", "服务企业", "第七条（三）")],
         "stages": [
             {"key": "district_review", "label": "分园管委会受理初审推荐"},
             {"key": "expert_review", "label": "专家论证"},

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.lifecycle import ActionRefused, perform, permitted
 from portal.models import Role, Unit
 
+from . import vocabulary
 from .models import Application, ApplicationVersion, Attachment, AttachmentFile, BudgetLine, Member, Person
 from .rules import evaluate
 from .states import CLOSED_WITHOUT_FILING, State
@@ -151,7 +152,14 @@ def delete_draft(application_id, user):
     return title
 
 
+#: Fields that store the code of a vocabulary entry (applications.vocabulary): (model, field) → vocabulary.
+VOCABULARY_FIELDS = {(Application, "lead_category"): vocabulary.LEAD_CATEGORY,
+                     (Member, "unit_type"): vocabulary.MEMBER_KIND}
+
+
 def _label(model, field, value):
+    if (model, field) in VOCABULARY_FIELDS:
+        return vocabulary.name_of(VOCABULARY_FIELDS[model, field], value)
     f = model._meta.get_field(field)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))

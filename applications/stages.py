@@ -221,6 +221,30 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Param:
+    """A parameter a programme may set on a stage: what it means and the kind of value it takes.
+
+    ``kind`` is one of ``int``, ``bool``, ``text``, ``longtext``, ``choice`` (one of ``choices``),
+    ``choices`` (a list from ``choices``) or ``skip`` (the ``skip_when`` mapping); the programme
+    editor (``applications.stage_forms``) gives each kind its form field.
+    """
+
+    label: object
+    kind: str = "text"
+    choices: tuple = ()
+    min_value: int | None = None
+
+    def __str__(self):
+        return str(self.label)
+
+
+ASSESSMENT_MODES = (("material", gettext_lazy("material review")), ("site_visit", gettext_lazy("site visit")),
+                    ("defence", gettext_lazy("defence")))
+AGGREGATES = (("mean", gettext_lazy("mean of the experts' totals")),
+              ("trimmed_mean", gettext_lazy("mean without the highest and the lowest (with five experts or more)")))
+
+
+@dataclass(frozen=True)
 class Stage:
     key: str
     label: str
@@ -228,20 +252,20 @@ class Stage:
     actor_text: str  # who acts, in the words of docs/workflow.md
     waits_in: str  # State
     states: tuple  # the states in which an application is at this stage
-    params: dict = field(default_factory=dict)  # parameter → what it means
+    params: dict = field(default_factory=dict)  # parameter → Param
     conditions: tuple = ()  # to leave the stage forwards
     pages: dict = field(default_factory=dict)  # state → Page
 
 
-COMMON_PARAMS = {"skip_when": gettext_lazy("skip the stage for some leads"),
-                 "label": gettext_lazy("the stage's name in this programme")}
+COMMON_PARAMS = {"label": Param(gettext_lazy("the stage's name in this programme")),
+                 "skip_when": Param(gettext_lazy("skip the stage for some leads"), "skip")}
 
 STAGES = {stage.key: stage for stage in (
     Stage(StageKey.DISTRICT_REVIEW, StageKey.DISTRICT_REVIEW.label, Role.DISTRICT, "district office",
           State.DISTRICT_REVIEW, (State.DISTRICT_REVIEW,),
-          params={"peer_opinions_min": gettext_lazy("peer opinions needed"),
-                  "peer_title_min": gettext_lazy("lowest title of a peer"),
-                  "recommendation_letter": gettext_lazy("a recommendation letter is required")},
+          params={"peer_opinions_min": Param(gettext_lazy("peer opinions needed"), "int", min_value=0),
+                  "peer_title_min": Param(gettext_lazy("lowest title of a peer")),
+                  "recommendation_letter": Param(gettext_lazy("a recommendation letter is required"), "bool")},
           conditions=(peer_opinions_sufficient, recommendation_letter_present),
           pages={State.DISTRICT_REVIEW: Page("review:district_review", "pk", gettext_lazy("Initial review"),
                                              gettext_lazy("Initial review"))}),
@@ -251,16 +275,17 @@ STAGES = {stage.key: stage for stage in (
                                            gettext_lazy("Formal review"))}),
     Stage(StageKey.EXPERT_REVIEW, StageKey.EXPERT_REVIEW.label, Role.STAFF, "programme staff + drawn experts",
           State.EXPERT_PENDING, (State.EXPERT_PENDING, State.EXPERT_REVIEW),
-          params={"modes": gettext_lazy("forms of assessment"), "experts": gettext_lazy("number of experts"),
-                  "aggregate": gettext_lazy("how the experts' totals are combined"),
-                  "visit_required": gettext_lazy("a site visit or defence is required")},
+          params={"modes": Param(gettext_lazy("forms of assessment"), "choices", ASSESSMENT_MODES),
+                  "experts": Param(gettext_lazy("number of experts"), "int", min_value=1),
+                  "aggregate": Param(gettext_lazy("how the experts' totals are combined"), "choice", AGGREGATES),
+                  "visit_required": Param(gettext_lazy("a site visit or defence is required"), "bool")},
           conditions=(has_assignments, experts_done, visits_recorded),
           pages={State.EXPERT_PENDING: Page("review:expert_organise", "pk", gettext_lazy("Draw experts"),
                                             gettext_lazy("Organise the expert evaluation")),
                  State.EXPERT_REVIEW: Page("review:expert_organise", "pk", gettext_lazy("Expert evaluation"),
                                            gettext_lazy("Expert evaluation"))}),
     Stage(StageKey.DECISION, StageKey.DECISION.label, Role.STAFF, "programme staff", State.DECISION, (State.DECISION,),
-          params={"meeting": gettext_lazy("the body that decides at a meeting")},
+          params={"meeting": Param(gettext_lazy("the body that decides at a meeting"))},
           pages={State.DECISION: Page("review:decision", "pk", gettext_lazy("Decide"), gettext_lazy("Decision"))}),
     Stage(StageKey.PUBLICITY, StageKey.PUBLICITY.label, Role.STAFF, "programme staff; the public may object",
           State.APPROVED, (State.APPROVED, State.PUBLICITY),
@@ -270,10 +295,11 @@ STAGES = {stage.key: stage for stage in (
                  State.PUBLICITY: Page("review:publicity_batch", "batch", gettext_lazy("Publicity and objections"),
                                        gettext_lazy("Publicity"), fallback="review:publicity_manage")}),
     Stage(StageKey.FILING, StageKey.FILING.label, Role.STAFF, "programme staff", State.APPROVED, (State.APPROVED,),
-          params={"agreement": gettext_lazy("a signed agreement with targets is required"),
-                  "act": gettext_lazy("what filing is called in the guideline (备案, 立项, 纳入, 认定)"),
-                  "certificate_title": gettext_lazy("the certificate's title"),
-                  "certificate_text": gettext_lazy("the certificate's statement, with {name} for the consortium")},
+          params={"agreement": Param(gettext_lazy("a signed agreement with targets is required"), "bool"),
+                  "act": Param(gettext_lazy("what filing is called in the guideline (备案, 立项, 纳入, 认定)")),
+                  "certificate_title": Param(gettext_lazy("the certificate's title")),
+                  "certificate_text": Param(gettext_lazy("the certificate's statement, with {name} for the "
+                                                         "consortium"), "longtext")},
           conditions=(publicity_over_without_pending_objection, agreement_signed),
           pages={State.APPROVED: Page("review:filing", "", gettext_lazy("File"), gettext_lazy("File"))}),
 )}
@@ -306,6 +332,21 @@ def acting_states(role):
     return tuple(dict.fromkeys(state for stage in STAGES.values() if stage.actor == role for state in stage.states))
 
 
+def _param_ok(param, value):
+    """Whether ``value`` is of the kind ``param`` declares."""
+    if param.kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= (param.min_value or 0)
+    if param.kind == "bool":
+        return isinstance(value, bool)
+    if param.kind == "choice":
+        return value in dict(param.choices)
+    if param.kind == "choices":
+        return isinstance(value, list) and set(value) <= set(dict(param.choices))
+    if param.kind == "skip":
+        return isinstance(value, dict)
+    return isinstance(value, str)
+
+
 def validate_stages(stages):
     """Raise ValidationError (in the user's language) for a malformed stage list."""
     if not isinstance(stages, list):
@@ -320,6 +361,11 @@ def validate_stages(stages):
                 {"stages": _("Unknown parameters for stage %(key)s: %(params)s")
                  % {"key": stage["key"], "params": ", ".join(sorted(unknown))}}
             )
+        wrong = sorted(name for name, value in stage.items() if name != "key"
+                       and not _param_ok(params_of(stage["key"])[name], value))
+        if wrong:
+            raise ValidationError({"stages": _("Wrong value for stage %(key)s: %(params)s")
+                                   % {"key": stage["key"], "params": ", ".join(wrong)}})
         skip = stage.get("skip_when", {})
         if not isinstance(skip, dict) or set(skip) - SKIP_KEYS:
             raise ValidationError({"stages": _("skip_when may only use: %(keys)s") % {"keys": ", ".join(SKIP_KEYS)}})

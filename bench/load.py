@@ -137,7 +137,7 @@ def _users_and_samples():
         "programme": programme.pk, "programme_code": programme.code,
         "applications": list(scope.order_by("?").values_list("pk", flat=True)[:1000]),
         "districts": list(District.objects.filter(authority=programme.authority).values_list("pk", flat=True)),
-        "fields": programme.fields,
+        "fields": programme.field_names(),
         "unit_words": [name[2:6] for name, _code in units[:50]],
         "codes": [code[-8:].lower() for _name, code in units[:50]],
         "states": [s for s in State.values if s != State.DRAFT],

@@ -60,7 +60,7 @@ def context(goals):
     app = Application(programme=programme, unit=unit, district=district, reference="BJCXLHTSB20260001",
                       name="北京市集成电路创新联合体", field="集成电路", industry_chain="设计—制造—封测",
                       formation_mode="领军企业牵头", goals=goals,
-                      lead_category=Application.LeadCategory.INDUSTRY_LEADER, lead_revenue=Decimal("200000"),
+                      lead_category="industry_leader", lead_revenue=Decimal("200000"),
                       lead_rd_spending=Decimal("12000"), lead_carriers="国家企业技术中心\n北京市重点实验室",
                       lead_has_provincial_carrier=True, lead_has_equity_fund=True,
                       operator_status=Application.OperatorStatus.LEGAL_ENTITY, total_investment=Decimal("8000"),

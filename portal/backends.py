@@ -17,6 +17,8 @@ STAFF_PERMISSIONS = frozenset(
     + [f"applications.{action}_{model}" for model in ("programmerule", "attachmentrequirement")
        for action in ("view", "add", "change", "delete")]
     + [f"review.{action}_criterion" for action in ("view", "add", "change")]
+    + ["applications.view_field", "applications.add_field"]
+    + [f"applications.{action}_{model}" for model in ("leadcategory", "memberkind") for action in ("view", "add", "change")]
     + [f"review.{action}_{model}" for model in ("expert", "expertrelation") for action in ("view", "add", "change")]
     + ["review.delete_expertrelation"]
     + [f"review.{action}_holidayday" for action in ("view", "add", "change", "delete")]

@@ -31,8 +31,9 @@ class RelationInline(admin.TabularInline):
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
     list_display = ["name", "title", "affiliation", "active"]
-    list_filter = ["active"]
-    search_fields = ["name", "affiliation", "affiliation_credit_code"]
+    list_filter = ["active", "fields"]
+    search_fields = ["name", "affiliation", "affiliation_credit_code", "fields__name"]
+    filter_horizontal = ["fields"]
     inlines = [RelationInline]
 
 

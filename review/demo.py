@@ -44,10 +44,10 @@ def draft(programme, unit, applicant, label):
     application = Application.objects.create(
         programme=programme, unit=unit, created_by=applicant, district=District.suggest(programme.authority, unit.division),
         name=f"{unit.name.split('（')[0][:18]}创新联合体{DEMO_MARK}{label}）",
-        field=programme.fields[0] if programme.fields else "新一代信息技术", industry_chain="核心部件—整机—应用",
+        field=(programme.field_names() or ["新一代信息技术"])[0], industry_chain="核心部件—整机—应用",
         formation_mode=programme.formation_modes[0] if programme.formation_modes else "",
         lead_selected_by=lead_selected_by, goals="突破关键核心技术，带动产业链上下游协同创新。",
-        lead_category=Application.LeadCategory.INDUSTRY_LEADER, lead_revenue=Decimal("200000"),
+        lead_category="industry_leader", lead_revenue=Decimal("200000"),
         lead_rd_spending=Decimal("12000"), lead_carriers="省级企业技术中心", lead_has_provincial_carrier=True,
         lead_has_equity_fund=True, operator_status=Application.OperatorStatus.LEGAL_ENTITY,
         total_investment=Decimal("8000"), fulltime_staff=25, integrated_enterprises=60)

@@ -171,7 +171,7 @@ def scope_choices(user):
     key = f"staff-list-choices:{user.role}:{user.authority_id}:{user.district_id}"
     found = cache.get(key)
     if found is None:
-        programmes = list(scoped_programmes(user))
+        programmes = list(scoped_programmes(user).prefetch_related("fields"))
         found = {"programme": [(str(p.pk), str(p)) for p in programmes],
                  "district": [(str(d.pk), str(d)) for d in scoped_districts(user)],
                  "fields": field_options(programmes)}
@@ -208,7 +208,7 @@ def field_options(programmes):
     """The fields (领域) the programmes offer, for the filter's suggestions."""
     seen = []
     for programme in programmes:
-        for field in programme.fields or []:
+        for field in programme.field_names():
             if field not in seen:
                 seen.append(field)
     return seen

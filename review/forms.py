@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.models import Field
 from review import services
 
 from .models import Assignment, Decision, DistrictOpinion, Objection, PeerOpinion, SiteVisit
@@ -231,19 +232,23 @@ class PeerOpinionForm(forms.ModelForm):
 
 class DrawForm(forms.Form):
     count = forms.IntegerField(label=gettext_lazy("Number of experts"), min_value=1, max_value=50, initial=5)
-    field = forms.CharField(label=gettext_lazy("Field"), max_length=60, required=False,
-                            help_text=gettext_lazy("Experts are drawn among those of this field. Leave blank to "
-                                                   "draw from every field."))
+    field = forms.ChoiceField(label=gettext_lazy("Field"), required=False,
+                              help_text=gettext_lazy("Experts are drawn among those of this field, of a broader and "
+                                                     "of a narrower one. Leave blank to draw from every field."))
     seed = forms.CharField(label=gettext_lazy("Seed"), max_length=64, required=False,
                            help_text=gettext_lazy("Leave blank for a random seed. The seed is recorded so that "
                                                   "the draw can be reproduced."))
     deadline = forms.DateField(label=gettext_lazy("Deadline for the scores"), widget=DateInput())
 
+    def __init__(self, *args, current_field="", **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [field.name for field in Field.objects.order_by("parent__order", "order", "name")]
+        if current_field and current_field not in names:  # a field typed before the taxonomy: still drawable
+            names.insert(0, current_field)
+        self.fields["field"].choices = [("", _("every field"))] + [(name, name) for name in names]
+
     def clean_seed(self):
         return self.cleaned_data["seed"].strip()
-
-    def clean_field(self):
-        return self.cleaned_data["field"].strip()
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

@@ -328,8 +328,8 @@ def template_workbook(programme) -> bytes:
         notes.append([str(column.label), _("yes") if column.required else "", str(column.help)])
     notes.append([])
     notes.append([_("Unit types")] + [str(label) for _value, label in UnitType.choices])
-    if programme.fields:
-        notes.append([_("Fields of this programme")] + list(programme.fields))
+    if programme.field_names():
+        notes.append([_("Fields of this programme")] + programme.field_names())
     notes.column_dimensions["A"].width = 34
     notes.column_dimensions["C"].width = 70
     sheet.append([c.example for c in COLUMNS])

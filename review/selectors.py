@@ -2,7 +2,7 @@
 the expert pool), and what waits for whom.  Views start from these, so an id outside the user's
 scope is a 404, never a leak."""
 
-from applications.models import Application
+from applications.models import Application, Field
 from applications.selectors import visible_applications
 from applications.stages import acting_states
 from portal.models import Role
@@ -54,15 +54,43 @@ def visible_objections(user):
 
 
 def expert_pool(field=""):
-    """The active experts, of one field when given.
-
-    The field is matched in Python over the pool's ``fields`` lists (a JSON containment lookup
-    exists on PostgreSQL but not on the embedded SQLite of the demo).
-    """
+    """The active experts, of one field (领域) when given: experts of that field of the taxonomy, of a
+    broader one or of a narrower one (none when the taxonomy has no field of that name).  A join over
+    the experts' fields: the same on PostgreSQL and on the demo's SQLite."""
     pool = Expert.objects.filter(active=True)
     if not field:
         return pool
-    return pool.filter(pk__in=[pk for pk, fields in pool.values_list("pk", "fields") if field in (fields or [])])
+    return pool.filter(pk__in=Expert.objects.filter(fields__in=Field.related_ids(field)).values("pk"))
+
+
+def pool_by_field(fields):
+    """``[(field, number of active experts of it or of a related field)]`` for the fields named (two
+    queries whatever their number)."""
+    rows = list(Field.objects.values_list("pk", "name", "parent_id"))
+    experts_of = {}
+    for expert_id, field_id in Expert.fields.through.objects.filter(expert__active=True).values_list(
+            "expert_id", "field_id"):
+        experts_of.setdefault(field_id, set()).add(expert_id)
+    counts = []
+    for name in fields:
+        experts = set().union(*(experts_of.get(pk, set()) for pk in Field.related_ids(name, rows)))
+        counts.append((name, len(experts)))
+    return counts
+
+
+def pool_shortfall(application, needed):
+    """When fewer than ``needed`` active experts match the application's field: what the page says.
+
+    ``{"found": n, "needed": needed, "field": name, "in_taxonomy": bool, "short_fields": [(name, n)]}``
+    where ``short_fields`` are the programme's fields (the application's when the programme names
+    none) with fewer than ``needed`` experts; None when the pool is large enough."""
+    found = expert_pool(application.field).count()
+    if found >= needed:
+        return None
+    names = application.programme.field_names() or ([application.field] if application.field else [])
+    return {"found": found, "needed": needed, "field": application.field,
+            "in_taxonomy": not application.field or Field.objects.filter(name=application.field).exists(),
+            "short_fields": [(name, n) for name, n in pool_by_field(names) if n < needed]}
 
 
 def waiting_queue(user):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from applications.models import (
     Application,
     AttachmentRequirement,
+    Field,
     Member,
     Person,
     Programme,
@@ -107,6 +108,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def taxonomy(names):
+    """The taxonomy's fields of these names, made when missing."""
+    return [Field.objects.get_or_create(name=name)[0] for name in names]
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
@@ -118,8 +124,13 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     guideline_title = "《测试创新联合体工作指引》"
     opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
     closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
-    fields = ["电子信息", "生物医药"]
     stages = [{"key": "district_review"}, {"key": "formal_review"}, {"key": "decision"}, {"key": "filing"}]
+
+    @factory.post_generation
+    def fields(obj, create, extracted, **kwargs):
+        """The programme's fields by name (made in the taxonomy when missing); default 电子信息, 生物医药."""
+        if create:
+            obj.fields.set(taxonomy(["电子信息", "生物医药"] if extracted is None else extracted))
 
 
 class RuleFactory(factory.django.DjangoModelFactory):

@@ -35,7 +35,7 @@ from review import services
 from review.demo import waiting_states
 from review.models import Expert
 
-from .factories import ApplicationFactory, UnitFactory, UserFactory, make_credit_code
+from .factories import ApplicationFactory, UnitFactory, UserFactory, make_credit_code, taxonomy
 from .pdfs import blank_pdf
 
 _n = itertools.count(1)
@@ -97,16 +97,17 @@ def expert_user(fields=("新一代信息技术",), **kwargs):
     """An expert of the pool with a login; returns the user (``user.expert_profile`` is the Expert)."""
     n = next(_n)
     user = UserFactory(role=Role.EXPERT, unit=None, full_name=kwargs.pop("name", f"评审专家{n}"))
-    Expert.objects.create(name=user.full_name, title=kwargs.pop("title", "研究员"), fields=list(fields),
-                          affiliation=kwargs.pop("affiliation", f"某某研究院{n}"),
-                          affiliation_credit_code=kwargs.pop("affiliation_credit_code", make_credit_code("110108", "12")),
-                          user=user, **kwargs)
+    expert = Expert.objects.create(
+        name=user.full_name, title=kwargs.pop("title", "研究员"), affiliation=kwargs.pop("affiliation", f"某某研究院{n}"),
+        affiliation_credit_code=kwargs.pop("affiliation_credit_code", make_credit_code("110108", "12")),
+        user=user, **kwargs)
+    expert.fields.set(taxonomy(fields))
     return user
 
 
 def ensure_experts(field, count):
     """At least ``count`` active experts with a login in ``field``; returns them."""
-    have = [e for e in Expert.objects.filter(active=True, user__isnull=False) if field in e.fields]
+    have = list(Expert.objects.filter(active=True, user__isnull=False, fields__name=field).distinct())
     for _i in range(count - len(have)):
         have.append(expert_user(fields=[field]).expert_profile)
     return have
@@ -133,14 +134,14 @@ def make_draft(code, unit=None, lead_unit_type=UnitType.ENTERPRISE, lead_selecte
     applicant = applicant or applicant_user(unit)
     if lead_selected_by is None:
         lead_selected_by = "county" if code == "suzhou-2026" else ""
-    field = field or (prog.fields[0] if prog.fields else "新一代信息技术")
+    field = field or (prog.field_names() or ["新一代信息技术"])[0]
     n = next(_n)
     app = Application.objects.create(
         programme=prog, unit=unit, created_by=applicant, district=District.suggest(prog.authority, unit.division),
         name=name or f"{unit.name[:20]}创新联合体{n}", field=field, industry_chain="集成电路设计—制造—封测",
         formation_mode=prog.formation_modes[0] if prog.formation_modes else "",
         lead_selected_by=lead_selected_by, goals="突破关键核心技术，带动产业链上下游协同创新。",
-        lead_category=Application.LeadCategory.INDUSTRY_LEADER, lead_revenue=Decimal("200000"),
+        lead_category="industry_leader", lead_revenue=Decimal("200000"),
         lead_rd_spending=Decimal("12000"), lead_carriers="省级企业技术中心",
         lead_has_provincial_carrier=True, lead_has_equity_fund=True,
         operator_status=Application.OperatorStatus.LEGAL_ENTITY, total_investment=Decimal("8000"),
@@ -179,7 +180,7 @@ def quick_application(code, trait, unit=None, lead_selected_by=None, publicity_s
         unit = unit or unit_in(code)
         if lead_selected_by is None:
             lead_selected_by = "county" if code == "suzhou-2026" else ""
-        fields.setdefault("field", prog.fields[0] if prog.fields else "新一代信息技术")
+        fields.setdefault("field", (prog.field_names() or ["新一代信息技术"])[0])
         return ApplicationFactory(programme=prog, unit=unit, created_by=applicant_user(unit),
                                   district=District.suggest(prog.authority, unit.division),
                                   lead_selected_by=lead_selected_by, history__publicity_start=publicity_start,

@@ -116,7 +116,7 @@ def _applications(scale, programmes, units, user, now):
                        "districts bigint[], fields text[])")
         cursor.executemany("INSERT INTO volume_slot VALUES (%s, %s, %s, %s, %s)", [
             (pk, slot, state, list(District.objects.filter(authority__programmes=pk).values_list("pk", flat=True)),
-             next(p.fields for p in programmes if p.pk == pk) or TOPICS) for pk, slot, state in _slots(programmes)])
+             next(p.field_names() for p in programmes if p.pk == pk) or TOPICS) for pk, slot, state in _slots(programmes)])
     waited = "%(now)s - make_interval(days => mod(i, 400), mins => mod(i, 1440))"
     moves = "make_interval(days => 3 * (1 + mod(i, 3)))"
     draft, filed = State.DRAFT.value, State.FILED.value

@@ -15,7 +15,8 @@ from .applications import (
 from .certificates import Certificate
 from .editing import DraftState
 from .programmes import AttachmentRequirement, Programme, ProgrammeRule
+from .vocabulary import Field, LeadCategory, MemberKind
 
 __all__ = ["Application", "ApplicationQuerySet", "ApplicationVersion", "Attachment", "AttachmentFile",
-           "AttachmentRequirement", "BudgetLine", "Certificate", "DraftState", "Member", "Person", "Programme", "ProgrammeRule", "Target", "Task",
+           "AttachmentRequirement", "BudgetLine", "Certificate", "DraftState", "Field", "LeadCategory", "Member", "MemberKind", "Person", "Programme", "ProgrammeRule", "Target", "Task",
            "attachment_path"]

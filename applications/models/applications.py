@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
 from notices.numbers import next_number
-from portal.models import AppendOnlyModel, District, Unit, UnitType
+from portal.models import AppendOnlyModel, District, Unit
 
-from ..choices import LeadCategory, LeadSelection, MemberRole, OperatorStatus, PersonRole
+from .. import vocabulary
+from ..choices import LeadSelection, MemberRole, OperatorStatus, PersonRole
 from ..lifecycle import ApplicationWorkflow
 from ..states import EDITABLE_STATES, State
 from .programmes import AttachmentRequirement, Programme
@@ -59,8 +60,6 @@ def application_reference(programme, year):
 
 
 class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
-    LeadCategory = LeadCategory
-
     LeadSelection = LeadSelection
 
     OperatorStatus = OperatorStatus
@@ -84,8 +83,8 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     goals = models.TextField(_("goals and positioning"), blank=True)
 
     # 牵头单位 (figures of the last year, in 万元)
-    lead_category = models.CharField(_("lead unit category"), max_length=20, blank=True,
-                                     choices=LeadCategory.choices)
+    # The code of a LeadCategory entry (a vocabulary held as data, which a programme may extend).
+    lead_category = models.CharField(_("lead unit category"), max_length=20, blank=True)
     lead_revenue = models.DecimalField(_("last year's revenue (10k yuan)"), max_digits=14, decimal_places=2,
                                        null=True, blank=True)
     lead_rd_spending = models.DecimalField(_("last year's R&D spending (10k yuan)"), max_digits=14,
@@ -178,6 +177,9 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     def is_editable(self):
         return self.state in EDITABLE_STATES
 
+    def get_lead_category_display(self):
+        return vocabulary.name_of(vocabulary.LEAD_CATEGORY, self.lead_category)
+
     @property
     def rd_intensity(self):
         """R&D spending as a percentage of revenue, or None when unknown."""
@@ -192,7 +194,8 @@ class Member(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("unit name"), max_length=120)
     credit_code = models.CharField(_("credit code"), max_length=18, blank=True)
-    unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
+    # The code of a MemberKind entry (a vocabulary held as data, which a programme may extend).
+    unit_type = models.CharField(_("type"), max_length=20)
     region = models.CharField(_("region"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     division_of_work = models.CharField(_("division of work"), max_length=300, blank=True)
@@ -210,6 +213,9 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_unit_type_display(self):
+        return vocabulary.name_of(vocabulary.MEMBER_KIND, self.unit_type)
 
 
 class Person(models.Model):

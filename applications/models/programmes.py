@@ -13,6 +13,7 @@ from portal.models import Authority
 from ..choices import Severity
 from ..rules import REGISTRY, validate_params
 from ..stages import validate_stages
+from .vocabulary import LeadCategory, MemberKind
 
 
 class Programme(models.Model):
@@ -31,8 +32,15 @@ class Programme(models.Model):
     guideline_text = models.TextField(_("guideline text"), blank=True)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
-    fields = models.JSONField(_("fields"), default=list, blank=True,
-                              help_text=_("List of fields (领域) an application may choose; empty means free text."))
+    fields = models.ManyToManyField(
+        "applications.Field", blank=True, related_name="programmes", verbose_name=_("fields"),
+        help_text=_("The fields (领域) an application may choose; none: any field of the taxonomy."))
+    lead_categories = models.ManyToManyField(
+        "applications.LeadCategory", blank=True, related_name="programmes", verbose_name=_("lead unit categories"),
+        help_text=_("The shared categories offered; none: every shared one. The programme's own are always offered."))
+    member_kinds = models.ManyToManyField(
+        "applications.MemberKind", blank=True, related_name="programmes", verbose_name=_("member kinds"),
+        help_text=_("The shared kinds offered; none: every shared one. The programme's own are always offered."))
     formation_modes = models.JSONField(_("formation modes"), default=list, blank=True)
     stages = models.JSONField(
         _("review stages"), default=list, blank=True,
@@ -75,6 +83,24 @@ class Programme(models.Model):
                 "open": self.opens_on.isoformat(), "close": self.closes_on.isoformat()}
         return _("Open from %(open)s to %(close)s.") % {
             "open": self.opens_on.isoformat(), "close": self.closes_on.isoformat()}
+
+    def field_names(self):
+        """The names of the programme's fields (empty: any field of the taxonomy), read once per instance
+        (a page evaluates the rules more than once); a prefetch of ``fields`` is used when there is one."""
+        if not hasattr(self, "_field_names"):
+            self._field_names = [field.name for field in self.fields.all()]
+        return self._field_names
+
+    def lead_category_entries(self):
+        return LeadCategory.offered_by(self, list(self.lead_categories.all()) if self.pk else [])
+
+    def configures_lead_categories(self):
+        """Whether the programme names lead-unit categories (a selection of the shared ones, or its own)."""
+        return self.pk is not None and (self.lead_categories.exists()
+                                        or LeadCategory.objects.filter(programme=self).exists())
+
+    def member_kind_entries(self):
+        return MemberKind.offered_by(self, list(self.member_kinds.all()) if self.pk else [])
 
     def stage(self, key):
         for stage in self.stages:

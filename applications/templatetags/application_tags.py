@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from portal.models import CreditRecord, UnitType
 from portal.templatetags.portal_tags import _number
 
+from .. import vocabulary
 from ..certificates import verification_code
-from ..choices import LeadCategory, PersonRole
+from ..choices import PersonRole
 from ..rules import LEAD_FLAGS, REGISTRY
 from ..states import State
 
@@ -36,8 +37,10 @@ def _param_parts(rule_key, params):
         parts.append(_("division codes %(codes)s") % {"codes": "、".join(map(str, params["divisions"]))})
     if "types" in params:
         parts.append(_labels(params["types"], UnitType.choices))
+    if "member_kinds" in params:
+        parts.append(vocabulary.joined(vocabulary.MEMBER_KIND, params["member_kinds"]))
     if "type" in params:
-        parts.append(_labels([params["type"]], UnitType.choices))
+        parts.append(vocabulary.name_of(vocabulary.MEMBER_KIND, params["type"]))
     if "qualification" in params:
         parts.append(_("qualification: %(q)s") % {"q": params["qualification"]})
     if "roles" in params:
@@ -59,10 +62,10 @@ def _param_parts(rule_key, params):
     if params.get("include_lead"):
         parts.append(_("the lead unit counts"))
     if "categories" in params and rule_key != "lead_category":
-        parts.append(_("applies to: %(cats)s") % {"cats": _labels(params["categories"],
-                                                                   LeadCategory.choices)})
+        parts.append(_("applies to: %(cats)s") % {"cats": vocabulary.joined(vocabulary.LEAD_CATEGORY,
+                                                                             params["categories"])})
     elif "categories" in params:
-        parts.append(_labels(params["categories"], LeadCategory.choices))
+        parts.append(vocabulary.joined(vocabulary.LEAD_CATEGORY, params["categories"]))
     if "kinds" in params:
         parts.append(_labels(params["kinds"], CreditRecord.Kind.choices))
     if "years" in params:

@@ -28,7 +28,8 @@ def combine_totals(totals, method="mean"):
 class Expert(models.Model):
     name = models.CharField(_("name"), max_length=40)
     title = models.CharField(_("professional title"), max_length=60)
-    fields = models.JSONField(_("fields"), default=list, help_text=_("Fields (领域) the expert can evaluate."))
+    fields = models.ManyToManyField("applications.Field", blank=True, related_name="experts", verbose_name=_("fields"),
+                                    help_text=_("Fields (领域) the expert can evaluate, from the shared taxonomy."))
     affiliation = models.CharField(_("affiliation"), max_length=120)
     affiliation_credit_code = models.CharField(_("affiliation credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

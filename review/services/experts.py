@@ -23,13 +23,13 @@ from portal.lifecycle import ActionRefused
 from ..models import (
     Assignment,
     Criterion,
-    Expert,
     ExpertDraw,
     Score,
     SiteVisit,
     combine_totals,
     sha256_of,
 )
+from ..selectors import expert_pool
 from ._common import _check_pdf, _load, _stored
 
 
@@ -62,9 +62,7 @@ def draw_experts(application_id, user, count, field=None, seed=None, deadline=No
     field = application.field if field is None else field
     taken = set(application.assignments.values_list("expert_id", flat=True))
     candidates, excluded = [], []
-    for expert in Expert.objects.filter(active=True).prefetch_related("relations").order_by("id"):
-        if field and field not in expert.fields:
-            continue
+    for expert in expert_pool(field).prefetch_related("relations").order_by("id"):
         if expert.pk in taken:
             continue
         reasons = conflicts(application, expert)

@@ -30,7 +30,7 @@ from applications.states import State
 from portal.downloads import private_file
 from portal.lifecycle import ActionRefused
 from portal.models import Role
-from review.selectors import expert_pool
+from review.selectors import expert_pool, pool_shortfall
 
 from .. import services
 from ..filters import days_waited
@@ -60,6 +60,11 @@ def _staff_application(request, pk):
 
 def _pool_size(field):
     return expert_pool(field).count()
+
+
+def _experts_wanted(application):
+    """The number of experts the programme's expert stage asks for (5 when it does not say)."""
+    return stages.stage_params(application, StageKey.EXPERT_REVIEW).get("experts", 5)
 
 
 def _organise_context(application, draw_form, visit_form, conclude_form):
@@ -103,6 +108,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
         "visit_missing": (application.state == State.EXPERT_REVIEW
                           and not stages.visits_recorded(application)),
         "pool_size": _pool_size(application.field),
+        "shortfall": pool_shortfall(application, _experts_wanted(application)),
         "draw_form": draw_form,
         "visit_form": visit_form,
         "conclude_form": conclude_form,
@@ -125,7 +131,7 @@ def _organise_context(application, draw_form, visit_form, conclude_form):
 
 def _draw(request, application):
     """The recorded random draw: (the redirect when it is made, else None; the bound form)."""
-    form = DrawForm(request.POST)
+    form = DrawForm(request.POST, current_field=application.field)
     if not form.is_valid():
         messages.error(request, _("The draw was not made: please correct the fields marked in red."))
         return None, form
@@ -188,8 +194,9 @@ ORGANISE_ACTIONS = {"draw": _draw, "visit": _visit, "conclude": _conclude}
 def expert_organise(request, pk):
     application = _staff_application(request, pk)
     forms = {
-        "draw_form": DrawForm(initial={"field": application.field, "count": 5,
-                                       "deadline": timezone.localdate() + datetime.timedelta(days=14)}),
+        "draw_form": DrawForm(initial={"field": application.field, "count": _experts_wanted(application),
+                                       "deadline": timezone.localdate() + datetime.timedelta(days=14)},
+                              current_field=application.field),
         "visit_form": VisitForm(initial={"date": timezone.localdate()}),
         "conclude_form": ConcludeForm(),
     }

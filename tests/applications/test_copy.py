@@ -59,11 +59,12 @@ def test_copy_of_a_zgc_application_for_the_beijing_call(client, earlier):
 
 def test_copy_into_a_call_with_other_choices_empties_the_answers_it_does_not_offer(client):
     earlier = make_draft("beijing-2026")  # a formation mode and Beijing's field
+    Application.objects.filter(pk=earlier.pk).update(lead_category="bj_leading_firm")  # 北京 四（一）1's own category
     client.force_login(earlier.created_by)
     copy(client, earlier, "jiangsu-2026")
     new = Application.objects.exclude(pk=earlier.pk).get(unit=earlier.unit)
     assert new.formation_mode == "" and new.field == ""  # Jiangsu has no formation modes; its own field list
-    assert new.lead_category == ""  # Beijing's form did not ask it: what it holds was never confirmed there
+    assert new.lead_category == ""  # a category of Beijing's own, which Jiangsu does not offer
 
 
 def test_the_list_shows_the_units_applications_of_any_state_and_no_one_elses(client, earlier):

@@ -16,17 +16,21 @@ pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.django_db]
 OPTIONAL = {"formation_mode", "lead_selected_by", "district", "lead_category", "lead_has_provincial_carrier",
             "lead_has_equity_fund", "operator_status", "total_investment", "fulltime_staff", "integrated_enterprises"}
 
+# Every guideline names the kinds of lead unit it admits, held as the programme's lead categories (data):
+# 北京 四（一）1, 江苏 四（一）2、3, 苏州 三（二）, 威海 三1, 中关村 第七条（一）; each is asked its own list.
 EXPECTED = {
     # 京科发〔2022〕20号: five formation modes (五); no district stage (六4 goes to the 主管部门).
-    "beijing-2026": {"formation_mode"},
+    "beijing-2026": {"formation_mode", "lead_category"},
     # 江苏 四（一）2、3: lead categories and their thresholds; 五（四） 设区市科技局 recommends.
     "jiangsu-2026": {"district", "lead_category"},
     # 苏州 三（二）1: carrier and fund; 四（一）: city or county selects the lead; the county reviews.
-    "suzhou-2026": {"district", "lead_selected_by", "lead_has_provincial_carrier", "lead_has_equity_fund"},
+    "suzhou-2026": {"district", "lead_category", "lead_selected_by", "lead_has_provincial_carrier",
+                    "lead_has_equity_fund"},
     # 威海 四2: the district office's 初审.
-    "weihai-2026": {"district"},
+    "weihai-2026": {"district", "lead_category"},
     # 中关村 第七条: operating entity, enterprises integrated, staff, investment; 第十三条（一） 分园.
-    "zgc-2026": {"district", "operator_status", "total_investment", "fulltime_staff", "integrated_enterprises"},
+    "zgc-2026": {"district", "lead_category", "operator_status", "total_investment", "fulltime_staff",
+                 "integrated_enterprises"},
 }
 
 

@@ -22,6 +22,7 @@ from applications.models import (
     Application,
     Attachment,
     AttachmentRequirement,
+    Field,
     Person,
     Programme,
     ProgrammeRule,
@@ -87,9 +88,9 @@ def _members_min(f, p, prog, delta):
     f.members = members(p["min"] - (1 if p.get("include_lead") else 0) + delta)
 
 
-def _members_of_type(f, p, prog, delta):
-    # Plenty of members of other types, and just enough (or one short) of the wanted ones.
-    f.members = members(10, _other_type(p["types"])) + members(p["min"] + delta, p["types"][-1])
+def _members_of_kind(f, p, prog, delta):
+    # Plenty of members of other kinds, and just enough (or one short) of the wanted ones.
+    f.members = members(10, _other_type(p["member_kinds"])) + members(p["min"] + delta, p["member_kinds"][-1])
 
 
 def _qualified(f, p, prog):
@@ -151,8 +152,8 @@ CASES = {
                   lambda f, p, prog: setattr(f, "lead_" + p["flag"], False)),
     "min_members": (lambda f, p, prog: _members_min(f, p, prog, 0),
                     lambda f, p, prog: _members_min(f, p, prog, -1)),
-    "min_members_of_type": (lambda f, p, prog: _members_of_type(f, p, prog, 0),
-                            lambda f, p, prog: _members_of_type(f, p, prog, -1)),
+    "min_members_of_kind": (lambda f, p, prog: _members_of_kind(f, p, prog, 0),
+                            lambda f, p, prog: _members_of_kind(f, p, prog, -1)),
     "members_independent_legal": (
         lambda f, p, prog: setattr(f, "members", members(3)),
         lambda f, p, prog: setattr(f, "members", members(2) + members(1, independent_legal_person=False))),
@@ -171,7 +172,7 @@ CASES = {
                              lambda f, p, prog: setattr(f, "operator_status", "neither")),
     "formation_mode_in": (lambda f, p, prog: setattr(f, "formation_mode", prog.formation_modes[-1]),
                           lambda f, p, prog: setattr(f, "formation_mode", "自行约定的方式")),
-    "field_in": (lambda f, p, prog: setattr(f, "field", prog.fields[-1]),
+    "field_in": (lambda f, p, prog: setattr(f, "field", prog.field_names()[-1]),
                  lambda f, p, prog: setattr(f, "field", "不在目录中的领域")),
     "no_credit_record": (lambda f, p, prog: _credit(f, p, prog, hit=False),
                          lambda f, p, prog: _credit(f, p, prog, hit=True)),
@@ -428,7 +429,9 @@ def test_loading_reports_nothing_to_change(seeded):
     lines = [line for line in out.getvalue().splitlines() if "created" in line]
     national = lines.pop(0)  # the national table of divisions after the seed's: every row already present
     assert national.startswith("Administrative divisions from the national table: 0 created, "), national
-    assert len(lines) == 7  # divisions, authorities, offices, programmes, rules, attachments, criteria
+    # divisions, authorities, offices, fields, lead categories and member kinds, programmes, rules, attachments,
+    # criteria
+    assert len(lines) == 9
     assert any(line.startswith("Scoring criteria: 0 created, 0 updated, 8 unchanged") for line in lines), lines
     assert all(": 0 created, 0 updated, " in line and line.endswith(" 0 deleted") for line in lines), lines
     assert "Nothing to change" in out.getvalue()
@@ -480,13 +483,14 @@ def test_a_sixth_programme_configured_as_rows(seeded):
     programme = Programme(
         authority=authority, code="hangzhou-2027", certificate_prefix="HZCXLHT", title="2027年杭州市创新联合体申报",
         guideline_title="《杭州市创新联合体建设指引》", opens_on=today - datetime.timedelta(days=1),
-        closes_on=today + datetime.timedelta(days=60), fields=["数字经济", "生命健康"],
+        closes_on=today + datetime.timedelta(days=60),
         stages=[{"key": "district_review", "peer_opinions_min": 3}, {"key": "expert_review", "modes": ["material"]},
                 {"key": "decision"}, {"key": "publicity"}, {"key": "filing"}],
         publicity_working_days=7,
     )
     programme.full_clean()
     programme.save()
+    programme.fields.set([Field.objects.create(name="数字经济"), Field.objects.create(name="生命健康")])
     rows = [
         ProgrammeRule(programme=programme, rule_key="lead_region", severity="hard", citation="三（一）1", order=10,
                       params={"divisions": ["330100"], "region_name": "杭州市"}),
@@ -594,7 +598,6 @@ class _FormValues(__import__("html.parser").parser.HTMLParser):
 def test_a_seventh_programme_is_configured_in_the_admin_pages_alone(client, seeded):
     """A system administrator adds a programme with its rules, attachment and scoring sheet through
     /admin/ — the forms a browser submits — and an application of it is judged by those rows."""
-    import json
 
     from django.urls import reverse
 
@@ -609,7 +612,7 @@ def test_a_seventh_programme_is_configured_in_the_admin_pages_alone(client, seed
     parser = _FormValues("programme_form")
     parser.feed(page.content.decode())
     data = parser.values
-    prefixes = sorted({key.rsplit("-", 1)[0] for key in data if key.endswith("-TOTAL_FORMS")})
+    prefixes = sorted({key.rsplit("-", 1)[0] for key in data if key.endswith("-TOTAL_FORMS")} - {"stages"})
     assert len(prefixes) == 3, prefixes  # rules, attachment requirements, criteria
     rule_prefix = next(p for p in prefixes if "rule" in p)
     requirement_prefix = next(p for p in prefixes if "requirement" in p)
@@ -621,8 +624,10 @@ def test_a_seventh_programme_is_configured_in_the_admin_pages_alone(client, seed
         "title": "2027年苏州市创新联合体建设申报", "guideline_title": "《苏州市创新联合体建设实施方案（2027年修订）》",
         "opens_on": (today - datetime.timedelta(days=1)).isoformat(),
         "closes_on": (today + datetime.timedelta(days=30)).isoformat(),
-        "fields": json.dumps(["电子信息"], ensure_ascii=False), "formation_modes": "[]",
-        "stages": json.dumps([{"key": "decision"}, {"key": "filing"}]), "publicity_working_days": "5",
+        "fields": [str(Field.objects.get(name="电子信息").pk)], "formation_modes": "[]",
+        # The route as rows (applications.stage_forms): a decision, then filing.
+        "stages-TOTAL_FORMS": "2", "stages-0-key": "decision", "stages-0-ORDER": "1",
+        "stages-1-key": "filing", "stages-1-ORDER": "2", "publicity_working_days": "5",
         "max_members": "200", "published": "on",
         f"{rule_prefix}-TOTAL_FORMS": "2",
         f"{rule_prefix}-0-order": "10", f"{rule_prefix}-0-rule_key": "min_members",

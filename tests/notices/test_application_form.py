@@ -59,9 +59,9 @@ def test_every_field_of_the_beijing_form_with_the_leads_figures_under_official_h
     for label, value in (("上年度营业收入（万元）", "200000.00"), ("上年度研发投入（万元）", "12000.00"),
                          ("研发投入强度（%）", "6.00"), ("组建方式", app.formation_mode), ("所属领域", app.field)):
         assert label + value in text, label
-    # What the Beijing editor does not ask (applications.editor.parts_for) is not printed either: Jiangsu's
-    # lead category, Suzhou's carrier and fund, 中关村's operating entity and figures, an office (no district stage).
-    for label in ("牵头单位类别", "建有省级以上创新载体", "拥有股权投资基金", "运营主体情况", "总投资额（万元）",
+    # What the Beijing editor does not ask (applications.editor.parts_for) is not printed either: Suzhou's
+    # carrier and fund, 中关村's operating entity and figures, an office (no district stage).
+    for label in ("建有省级以上创新载体", "拥有股权投资基金", "运营主体情况", "总投资额（万元）",
                   "专职人员（人）", "整合上下游企业（家）", "推荐单位"):
         assert label not in text, label
     assert "省级企业技术中心" in text  # the carriers
@@ -125,4 +125,4 @@ def test_zgc_prints_its_platform_figures_and_its_sub_park():
     for label, value in (("总投资额（万元）", "8000.00"), ("专职人员（人）", "25"), ("整合上下游企业（家）", "60"),
                          ("运营主体情况", "独立法人实体"), ("推荐单位", app.district.name)):
         assert label + value in text, label
-    assert "拥有股权投资基金" not in text and "牵头单位类别" not in text and "组建方式" not in text
+    assert "拥有股权投资基金" not in text and "组建方式" not in text

@@ -12,6 +12,7 @@ from portal import creditcode
 from portal.models import District, Division, Role, Unit, User
 from review.management.commands.demo_data import DEMO_EXPERTS, DEMO_PASSWORD, DEMO_UNITS
 from review.models import Expert
+from review.selectors import expert_pool
 
 PREFIXES = [spec["code"].split("-")[0] for spec in seed.PROGRAMMES]
 EXPERTS = {"expert", "expert2", "expert3", "expert4", "expert5"}
@@ -123,7 +124,8 @@ def test_every_demo_expert_is_in_the_pool_for_every_seed_field(demo):
     assert fields  # the seeds name their fields
     for username in EXPERTS:
         expert = Expert.objects.get(user__username=username)
-        assert expert.active and fields <= set(expert.fields)
+        # An expert of a broad field of the taxonomy is drawn for its narrower ones: every seed field is covered.
+        assert expert.active and all(expert_pool(field).filter(pk=expert.pk).exists() for field in fields)
         assert creditcode.problems(expert.affiliation_credit_code) == []
         assert not Unit.objects.filter(credit_code=expert.affiliation_credit_code).exists()  # no conflict with a demo unit
 
@@ -149,3 +151,26 @@ def test_demo_applications_wait_at_every_stage_and_a_publicity_has_ended(demo, c
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.state == State.FILED and waiting.certificate_number
+
+
+@pytest.mark.sqlite
+def test_the_demo_weihai_draw_finds_experts_with_the_page_s_defaults(demo, client):
+    """Weihai's guideline names no field list: its applications choose from the shared taxonomy, and the
+    expert page's draw as offered (the application's field, five experts) reaches the demo experts."""
+    from django.urls import reverse
+
+    from applications.models import Application
+    from applications.states import State
+    from review.models import ExpertDraw
+
+    waiting = Application.objects.get(programme__code="weihai-2026", state=State.EXPERT_PENDING)
+    assert client.login(username="weihai_staff", password=DEMO_PASSWORD)
+    url = reverse("review:expert_organise", args=[waiting.pk])
+    page = client.get(url)
+    form = page.context["draw_form"]
+    assert form["field"].value() == waiting.field and page.context["shortfall"] is None
+    response = client.post(url, {"action": "draw", "count": form["count"].value(), "field": form["field"].value(),
+                                 "seed": "", "deadline": form["deadline"].value().isoformat()})
+    assert response.status_code == 302
+    drawn = ExpertDraw.objects.get(application=waiting).drawn
+    assert set(Expert.objects.filter(pk__in=drawn).values_list("user__username", flat=True)) <= EXPERTS

@@ -628,3 +628,73 @@ def test_load_criteria_keeps_a_scored_criterion(seeded):
     counts = load_criteria()
     assert counts["kept"] == 1 and Criterion.objects.filter(pk=old.pk).exists()
 
+
+
+# --- the field taxonomy (领域): one for programmes and the pool ------------------------------------
+
+def draw_data(page):
+    """The draw form's values as the page offers them (its initial values)."""
+    form = page.context["draw_form"]
+    return {"action": "draw", "count": str(form["count"].value()), "field": form["field"].value() or "",
+            "seed": "", "deadline": form["deadline"].value().isoformat()}
+
+
+@pytest.mark.sqlite
+def test_an_expert_of_a_broader_or_narrower_field_is_drawn_and_others_are_not(seeded):
+    from applications.models import Field
+
+    broad, narrow = Field.objects.get(name="新一代信息技术"), Field.objects.get(name="集成电路")
+    assert narrow.parent == broad
+    app = make_application("beijing-2026", state=State.EXPERT_PENDING, field="集成电路")
+    broader = pool(2, field="新一代信息技术")
+    same = pool(1, field="集成电路")
+    pool(3, field="生物医药")  # another branch of the taxonomy
+    draw = services.draw_experts(app.pk, staff_of(app), 3, seed="taxonomy")
+    assert set(draw.candidates) == {e.pk for e in broader + same}
+    # An application of the broad field finds the experts of its narrower fields too.
+    other = make_application("zgc-2026", state=State.EXPERT_PENDING, field="新一代信息技术")
+    assert {e.pk for e in broader + same} <= set(services.draw_experts(other.pk, staff_of(other), 3).candidates)
+
+
+def test_a_short_pool_says_how_many_experts_and_which_fields_have_too_few(client, seeded):
+    app = make_application("zgc-2026", state=State.EXPERT_PENDING, field="新材料")
+    pool(2, field="新材料")
+    pool(6, field="新一代信息技术")
+    client.force_login(staff_of(app))
+    page = client.get(organise_url(app))
+    body = page.content.decode()
+    assert "The pool is short: 2 active experts match the application's field, 5 are wanted" in body
+    shortfall = page.context["shortfall"]
+    # ZGC's fields (第四条): 新一代信息技术 has six, the others too few — 新材料 two, the rest none.
+    assert dict(shortfall["short_fields"]) == {"生物健康": 0, "高端装备与先进制造": 0, "新材料": 2,
+                                               "新能源与节能环保": 0, "其他领域": 0}
+    assert "<li>新材料：2</li>" in body and "<li>生物健康：none</li>" in body
+    # The page's own draw (its default field and count) is refused with the same numbers; nothing is drawn.
+    response = client.post(organise_url(app), draw_data(page))
+    assert "Only 2 experts without conflict match the field 新材料; 5 were asked for." in response.content.decode()
+    assert not ExpertDraw.objects.filter(application=app).exists()
+
+
+def test_a_field_outside_the_taxonomy_is_named_and_the_draw_offers_the_taxonomy(client, seeded):
+    app = make_application("weihai-2026", state=State.EXPERT_PENDING, field="海洋生物（自填）")
+    pool(5, field="医药健康")
+    client.force_login(staff_of(app))
+    page = client.get(organise_url(app))
+    assert "“海洋生物（自填）” is not a field of the taxonomy" in page.content.decode()
+    choices = dict(page.context["draw_form"].fields["field"].choices)
+    assert "海洋生物（自填）" in choices and "生物医药" in choices and "" in choices  # every field
+    response = client.post(organise_url(app), dict(draw_data(page), field="生物医药"))
+    assert response.status_code == 302
+    assert len(ExpertDraw.objects.get(application=app).drawn) == 5
+
+
+def test_the_draw_asks_for_the_number_of_experts_the_stage_sets(client, pending):
+    programme = pending.programme
+    programme.stages = [dict(s, experts=7) if s["key"] == "expert_review" else s for s in programme.stages]
+    programme.save(update_fields=["stages"])
+    pool(7)
+    client.force_login(staff_of(pending))
+    page = client.get(organise_url(pending))
+    assert page.context["draw_form"]["count"].value() == 7 and page.context["shortfall"] is None
+    assert client.post(organise_url(pending), draw_data(page)).status_code == 302
+    assert len(ExpertDraw.objects.get(application=pending).drawn) == 7

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from applications import vocabulary
 from applications.models import Application, Member, Programme
 from applications.states import State
 from portal.models import Role
@@ -305,6 +306,8 @@ def test_application_detail_with_ten_scores_and_twenty_log_entries(client, seede
     assert app.log.count() == 20
     url = reverse("review:application_detail", args=[app.pk])
     names = list(app.assignments.values_list("expert__name", flat=True))
+    for kind in vocabulary.MODELS:  # the vocabularies' names are cached (read once per five minutes, not per page)
+        vocabulary.names(kind)
     for user in (staff, app.created_by):
         client.force_login(user)
         with django_assert_max_num_queries(20):

@@ -1,7 +1,7 @@
 """Demo logins and applications: for each seed programme an applicant unit and its administrator,
 a district reviewer and programme staff, and the unit's applications waiting at every stage of the
 route (:mod:`review.demo`); five experts of the pool (``expert``, ``expert2`` … ``expert5``,
-each able to evaluate every seed programme's fields, so a draw of up to five always reaches a
+each able to evaluate every field of the taxonomy, so a draw of up to five always reaches a
 demo login) and one system administrator.
 
 Idempotent: runs ``load_programmes --demo-window`` first, finds units by credit code and users
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import seed
-from applications.models import Programme
+from applications.models import Field, Programme
 from portal import creditcode
 from portal.models import District, Division, Role, Unit, UnitType, User
 from review import demo
@@ -131,7 +131,8 @@ class Command(BaseCommand):
                                   full_name=f"{district.name}审核员（演示）", district=district))
             rows.append(self.user(f"{prefix}_staff", password, Role.STAFF,
                                   full_name=f"{short}工作人员（演示）", authority=authority))
-        fields = sorted({field for spec in seed.PROGRAMMES for field in spec.get("fields", [])})
+        # The broad fields of the taxonomy: an expert of one is drawn for its narrower fields too.
+        fields = list(Field.objects.filter(parent=None))
         for serial, (username, name, title, affiliation) in enumerate(DEMO_EXPERTS, start=11):
             user = self.user(username, password, Role.EXPERT, full_name=name)
             self.expert(user, title, affiliation, fields, demo_credit_code("110108", serial, kind="12"))
@@ -176,14 +177,16 @@ class Command(BaseCommand):
         return user
 
     def expert(self, user, title, affiliation, fields, affiliation_credit_code):
-        """The user's entry in the expert pool (active, every seed field)."""
-        values = {"name": user.full_name, "title": title, "fields": fields, "affiliation": affiliation,
+        """The user's entry in the expert pool (active, every field of the taxonomy)."""
+        values = {"name": user.full_name, "title": title, "affiliation": affiliation,
                   "affiliation_credit_code": affiliation_credit_code, "email": user.email, "active": True}
         expert = Expert.objects.filter(user=user).first() or Expert(user=user)
         if expert.pk is None or any(getattr(expert, key) != value for key, value in values.items()):
             for key, value in values.items():
                 setattr(expert, key, value)
             expert.save()
+        if set(expert.fields.all()) != set(fields):
+            expert.fields.set(fields)
         return expert
 
     # --- the table -----------------------------------------------------------------------------

@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import seed
-from applications.models import Attachment, AttachmentRequirement, Programme, ProgrammeRule
+from applications.models import (
+    Attachment,
+    AttachmentRequirement,
+    Field,
+    LeadCategory,
+    MemberKind,
+    Programme,
+    ProgrammeRule,
+)
 from portal import divisions as national_divisions
 from portal.models import Authority, District, Division
 from review.seed_criteria import load_criteria
@@ -29,7 +37,7 @@ DEMO_BEFORE = datetime.timedelta(days=30)
 DEMO_AFTER = datetime.timedelta(days=90)
 
 PROGRAMME_FIELDS = ("certificate_prefix", "title", "guideline_title", "document_number", "issued_on", "summary",
-                    "guideline_text", "fields", "formation_modes", "stages", "publicity_working_days", "contact")
+                    "guideline_text", "formation_modes", "stages", "publicity_working_days", "contact")
 
 
 class Tally:
@@ -106,14 +114,19 @@ class Command(BaseCommand):
         national = self.load_national_table(options["verbosity"])
         authorities = self.load_authorities(divisions, tally)
         self.load_districts(authorities, divisions, tally)
+        fields = self.load_fields(tally)
+        self.load_vocabulary(LeadCategory, seed.LEAD_CATEGORIES, None, tally)
+        self.load_vocabulary(MemberKind, seed.MEMBER_KINDS, None, tally)
         for spec in seed.PROGRAMMES:
-            self.load_programme(spec, authorities[spec["authority"]], demo_window, today, tally)
+            programme = self.load_programme(spec, authorities[spec["authority"]], demo_window, today, tally)
+            self.load_selections(programme, spec, fields, tally)
         # The programmes' scoring sheets (the Zhongguancun eight criteria; others use the default).
         criteria = load_criteria()
         tally.counts["criterion"] = {key: criteria[key] for key in ("created", "updated", "unchanged", "deleted")}
         if options["verbosity"] >= 1:
             labels = {
                 "division": _("Divisions"), "authority": _("Authorities"), "district": _("District offices"),
+                "field": _("Fields"), "vocabulary": _("Lead categories and member kinds"),
                 "programme": _("Programmes"), "rule": _("Programme rules"),
                 "attachment": _("Attachment requirements"), "criterion": _("Scoring criteria"),
             }
@@ -171,6 +184,39 @@ class Command(BaseCommand):
             for name, code in offices:
                 sync(existing.get((authority.pk, name)), District, {"authority": authority, "name": name},
                      {"division": divisions[code]}, tally, "district")
+
+    # --- the vocabularies ------------------------------------------------------------------------
+
+    def load_fields(self, tally):
+        """The field taxonomy: created or updated by name, never deleted (programmes and experts use it)."""
+        existing = {f.name: f for f in Field.objects.all()}
+        for order, (name, parent) in enumerate(seed.FIELDS, start=1):
+            existing[name] = sync(existing.get(name), Field, {"name": name},
+                                  {"parent": existing[parent] if parent else None, "order": order * 10}, tally, "field")
+        return existing
+
+    def load_vocabulary(self, model, entries, programme, tally):
+        """Shared entries (``programme`` None) or a programme's own, by code; never deleted (applications
+        store the codes)."""
+        existing = {e.code: e for e in model.objects.filter(code__in=[entry[0] for entry in entries])}
+        for order, (code, name, *citation) in enumerate(entries, start=1):
+            sync(existing.get(code), model, {"code": code},
+                 {"name": name, "programme": programme, "citation": citation[0] if citation else "",
+                  "order": order * 10}, tally, "vocabulary")
+
+    def load_selections(self, programme, spec, fields, tally):
+        """The programme's fields and the shared entries it selects, made to match the seed; its own entries."""
+        self.load_vocabulary(LeadCategory, spec["own_lead_categories"], programme, tally)
+        self.load_vocabulary(MemberKind, spec["own_member_kinds"], programme, tally)
+        wanted = [
+            (programme.fields, [fields[name] for name in spec["fields"]]),
+            (programme.lead_categories, list(LeadCategory.objects.filter(code__in=spec["lead_categories"]))),
+            (programme.member_kinds, list(MemberKind.objects.filter(code__in=spec["member_kinds"]))),
+        ]
+        for manager, rows in wanted:
+            if {row.pk for row in manager.all()} != {row.pk for row in rows}:
+                manager.set(rows)
+                tally.add("programme", "updated")
 
     # --- programmes ---------------------------------------------------------------------------
 
