@@ -49,6 +49,11 @@ def staff_queryset(user):
     return visible_applications(user).exclude(state=State.DRAFT).for_table()
 
 
+def table_rows(keys):
+    """The rows ``keys`` of a list page (keys read from a scoped queryset), ready for the table."""
+    return Application.objects.for_table().filter(pk__in=keys).order_by()
+
+
 def scoped_programmes(user):
     qs = Programme.objects.select_related("authority")
     if user.role == Role.STAFF:
