@@ -9,4 +9,4 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         # The event functions and document kinds register themselves when imported; they import
         # the models, which cannot happen before the app registry is ready.
-        from . import documents, events  # noqa: F401
+        from . import documents, events, signals  # noqa: F401
