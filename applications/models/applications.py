@@ -21,6 +21,9 @@ from ..lifecycle import ApplicationWorkflow
 from ..states import EDITABLE_STATES, State
 from .programmes import AttachmentRequirement, Programme
 
+#: The parts of an application (related names), each a table of its own.
+PARTS = ("members", "people", "tasks", "budget_lines", "targets")
+
 
 class ApplicationQuerySet(models.QuerySet):
     def for_table(self):
@@ -38,13 +41,14 @@ class ApplicationQuerySet(models.QuerySet):
             "goals", "lead_carriers", "lead_search", "programme__guideline_text", "programme__summary").annotate(
             member_count=Coalesce(models.Subquery(members, output_field=models.IntegerField()), 0))
 
-    def for_detail(self):
+    def for_detail(self, parts=True):
         """An application with everything its pages read; the frozen versions without their snapshots (each
-        a copy of the whole application: the pages list the versions, the diff reads the two it compares)."""
-        return self.select_related("programme__authority", "unit__division__parent__parent", "district",
-                                   "created_by").prefetch_related(
+        a copy of the whole application: the pages list the versions, the diff reads the two it compares).
+        ``parts=False``: without its members, people, tasks, budget lines and targets (the application page
+        loads them with the application: applications.selectors.application_page)."""
+        return self.select_related("programme__authority", "unit__division__parent__parent", "district").prefetch_related(
             "programme__attachment_requirements", "programme__rules",
-            "members", "people", "tasks", "budget_lines", "targets",
+            *(PARTS if parts else ()),
             models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
                 "files")),
