@@ -129,6 +129,43 @@ def _rows_html(page):
                                          open_label)) for a in page))
 
 
+def _field_html(field, control):
+    """One filter of the form: its label, its control and its errors (the markup crispy-forms gives)."""
+    errors = format_html_join("", '<div class="invalid-feedback"><strong>{}</strong></div>', ((e,) for e in field.errors))
+    return format_html('<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>\n{}\n{}</div>',
+                       field.id_for_label, field.id_for_label, field.label, control, errors)
+
+
+def _input(field, kind, **attrs):
+    value = field.value()
+    extra = format_html_join("", ' {}="{}"', ((name, value) for name, value in attrs.items() if value))
+    return _field_html(field, format_html(
+        '<input type="{}" name="{}" id="{}" value="{}" class="form-control{}"{}>', kind, field.html_name,
+        field.id_for_label, "" if value is None else value, " is-invalid" if field.errors else "", extra))
+
+
+def _select(field, options):
+    return _field_html(field, format_html('<select name="{}" id="{}" class="form-select{}">{}</select>',
+                                          field.html_name, field.id_for_label, " is-invalid" if field.errors else "",
+                                          options))
+
+
+def filters_html(form, menus):
+    """The list's filter form, written here: the template's includes (one per filter) cost more than the
+    rest of the list's template; the menus' options come from ``filter_menus`` (cached choices)."""
+    cells = (
+        ("col-12 col-lg-6", _input(form["q"], "search", placeholder=form.fields["q"].widget.attrs.get("placeholder"))),
+        ("col-12 col-sm-6 col-lg-3", _select(form["programme"], menus["programme"])),
+        ("col-12 col-sm-6 col-lg-3", _select(form["state"], menus["state"])),
+        ("col-12 col-sm-6 col-lg-3", _input(form["field"], "text", list="field-options")),
+        ("col-12 col-sm-6 col-lg-3", _select(form["district"], menus["district"])),
+        ("col-6 col-lg-2", _input(form["submitted_from"], "date")),
+        ("col-6 col-lg-2", _input(form["submitted_to"], "date")),
+        ("col-12 col-lg-2", _select(form["o"], menus["o"])),
+    )
+    return format_html_join("\n", '<div class="{}">{}</div>', cells)
+
+
 #: One row of the table (see ``_rows_html``).
 ROW = ('<tr data-pk="{}"><td><a href="{}">{}</a><div class="small text-body-secondary">{}</div></td>'
        '<td>{}<div class="small text-body-secondary font-monospace">{}</div></td><td class="small">{}</td>'
@@ -150,6 +187,7 @@ def staff_list(request):
     page = paginator.get_page(request.GET.get("page"))
     _prepare_rows(page, request.user)
     rows = _rows_html(page)
+    menus = filter_menus(filterset.form, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "review/staff/list.html", {
@@ -157,5 +195,6 @@ def staff_list(request):
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "menus": filter_menus(filterset.form, request.user),
+        "filters": filters_html(filterset.form, menus),
+        "menus": menus,
     })
