@@ -23,6 +23,8 @@ from .programmes import AttachmentRequirement, Programme
 
 #: The parts of an application (related names), each a table of its own.
 PARTS = ("members", "people", "tasks", "budget_lines", "targets")
+#: What the application pages read of the programme's configuration (related names).
+PROGRAMME_PARTS = ("attachment_requirements", "rules")
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -41,13 +43,14 @@ class ApplicationQuerySet(models.QuerySet):
             "goals", "lead_carriers", "lead_search", "programme__guideline_text", "programme__summary").annotate(
             member_count=Coalesce(models.Subquery(members, output_field=models.IntegerField()), 0))
 
-    def for_detail(self, parts=True):
+    def for_detail(self, parts=True, programme_parts=True):
         """An application with everything its pages read; the frozen versions without their snapshots (each
         a copy of the whole application: the pages list the versions, the diff reads the two it compares).
-        ``parts=False``: without its members, people, tasks, budget lines and targets (the application page
-        loads them with the application: applications.selectors.application_page)."""
+        ``parts=False``, ``programme_parts=False``: without its members, people, tasks, budget lines and targets,
+        without its programme's attachment requirements and rules (the application page loads them with the
+        application: applications.selectors.application_page)."""
         return self.select_related("programme__authority", "unit__division__parent__parent", "district").prefetch_related(
-            "programme__attachment_requirements", "programme__rules",
+            *(f"programme__{name}" for name in (PROGRAMME_PARTS if programme_parts else ())),
             *(PARTS if parts else ()),
             models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(

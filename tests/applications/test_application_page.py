@@ -10,7 +10,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Application, BudgetLine, Target, Task
-from applications.models.applications import PARTS
+from applications.models.applications import PARTS, PROGRAMME_PARTS
 from applications.selectors import application_page, visible_applications
 from applications.services import snapshot
 from applications.states import State
@@ -18,8 +18,11 @@ from tests.review_factories import make_application, staff_user
 
 
 def _values(application):
-    return {name: [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
-                   for row in getattr(application, name).all()] for name in PARTS}
+    def rows(owner, name):
+        return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields} for row in getattr(owner, name).all()]
+
+    return {**{name: rows(application, name) for name in PARTS},
+            **{name: rows(application.programme, name) for name in PROGRAMME_PARTS}}
 
 
 @pytest.fixture
@@ -49,10 +52,12 @@ def test_the_parts_are_those_prefetching_reads(application):
     assert [t.year for t in page.targets.all()] == [2026, 2027]
     assert len(page.members.all()) == 5 and all(m.application is page for m in page.members.all())
     assert snapshot(page) == snapshot(prefetched)  # what the page and the rules read
+    assert loaded["rules"] and loaded["attachment_requirements"]  # the seed programme's configuration
+    assert all(rule.programme is page.programme for rule in page.programme.rules.all())
     if connection.vendor == "postgresql":
         with CaptureQueriesContext(connection) as prefetching:
             _values(Application.objects.for_detail().get(pk=application.pk))
-        assert len(one_query.captured_queries) == len(prefetching.captured_queries) - len(PARTS)
+        assert len(one_query.captured_queries) == len(prefetching.captured_queries) - len(PARTS) - len(PROGRAMME_PARTS)
 
 
 def test_an_application_outside_the_scope_is_a_404(application, seeded):
