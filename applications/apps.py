@@ -9,6 +9,6 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         # The event functions and document kinds register themselves when imported; they import
         # the models, which cannot happen before the app registry is ready.
-        from . import documents, events, menu  # noqa: F401
+        from . import documents, events, menu, signals  # noqa: F401
 
         menu.register_entries()  # the sidebar's entries of this app (portal.menu)

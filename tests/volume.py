@@ -81,6 +81,7 @@ def generate(scale=10_000, now=None):
     units = list(Unit.objects.filter(pk__gte=first_unit).values_list("pk", flat=True))
     counts["applications"] = _applications(scale, programmes, units, user, now)
     new = f"applications_application a WHERE a.id >= {first_app}"
+    _lead_search(first_app)
     counts["members"] = _members(new)
     counts["timeline"] = _timeline(new, user)
     counts["certificates"] = _certificates(new)
@@ -146,6 +147,13 @@ def _applications(scale, programmes, units, user, now):
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE volume_slot")
     return written
+
+
+def _lead_search(first_app):
+    """The lead unit's name and code on each application, as Application.save() writes them."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE applications_application a SET lead_search = u.name || E'\\n' || u.credit_code "
+                       "FROM portal_unit u WHERE u.id = a.unit_id AND a.id >= %s", [first_app])
 
 
 def _members(applications):

@@ -22,6 +22,11 @@ from ..lifecycle import ApplicationWorkflow
 from ..states import EDITABLE_STATES, State
 from .programmes import AttachmentRequirement, Programme
 
+#: The parts of an application (related names), each a table of its own.
+PARTS = ("members", "people", "tasks", "budget_lines", "targets")
+#: What the application pages read of the programme's configuration (related names).
+PROGRAMME_PARTS = ("attachment_requirements", "rules")
+
 
 class ApplicationQuerySet(models.QuerySet):
     def for_table(self):
@@ -29,28 +34,34 @@ class ApplicationQuerySet(models.QuerySet):
 
         The member count is a correlated subquery (one index lookup per row shown), not a join with
         GROUP BY over the whole scope: a page of 25 rows costs the same with 100 or 100,000 in scope,
-        and the paginator's COUNT leaves it out.  The programmes of a page are loaded once each (prefetched:
-        a page of one programme makes one Programme, not 25), and the long texts no table shows (the goals,
-        the carriers, the programme's guideline) stay in the database.  The district office is not joined
-        (the staff list names it from its cached choices)."""
+        and the paginator's COUNT leaves it out.  The lead unit and the programme come in the same query
+        (joined by their primary keys: cheaper than a query of their own), and the long texts no table shows
+        (the goals, the carriers, the programme's guideline and summary) stay in the database.  The district
+        office is not joined (the staff list names it from its cached choices)."""
         members = (Member.objects.filter(application=models.OuterRef("pk")).order_by().values("application")
                    .annotate(n=models.Count("pk")).values("n"))
-        programmes = Programme.objects.defer("guideline_text", "summary")
-        return self.select_related("unit").prefetch_related(models.Prefetch("programme", queryset=programmes)).defer(
-            "goals", "lead_carriers").annotate(
+        return self.select_related("unit", "programme").defer(
+            "goals", "lead_carriers", "lead_search", "programme__guideline_text", "programme__summary").annotate(
             member_count=Coalesce(models.Subquery(members, output_field=models.IntegerField()), 0))
 
-    def for_detail(self):
+    def for_detail(self, parts=True, programme_parts=True):
         """An application with everything its pages read; the frozen versions without their snapshots (each
-        a copy of the whole application: the pages list the versions, the diff reads the two it compares)."""
-        return self.select_related("programme__authority", "unit__division__parent__parent", "district",
-                                   "created_by").prefetch_related(
-            "programme__attachment_requirements", "programme__rules",
-            "members", "people", "tasks", "budget_lines", "targets",
+        a copy of the whole application: the pages list the versions, the diff reads the two it compares).
+        ``parts=False``, ``programme_parts=False``: without its members, people, tasks, budget lines and targets,
+        without its programme's attachment requirements and rules (the application page loads them with the
+        application: applications.selectors.application_page)."""
+        return self.select_related("programme__authority", "unit__division__parent__parent", "district").prefetch_related(
+            *(f"programme__{name}" for name in (PROGRAMME_PARTS if programme_parts else ())),
+            *(PARTS if parts else ()),
             models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
             models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
                 "files")),
         )
+
+
+def lead_search_text(unit):
+    """What the search finds an application's lead unit by: its name and its credit code, one a line."""
+    return f"{unit.name}\n{unit.credit_code}"
 
 
 def application_reference(programme, year):
@@ -118,6 +129,10 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     # Since when it waits where it is: the time of its last transition (kept by review.TransitionLog when
     # an entry is written), so the lists sort by an indexed column instead of a subquery per row.
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True, editable=False)
+    # The lead unit's name and credit code, as the staff list's search reads them (one trigram index on this
+    # table instead of a lookup of the units whose ids then grow the applications' query): written by save()
+    # and, when a unit changes, by ``refresh_lead_search`` (applications.signals).
+    lead_search = models.TextField(_("lead unit, as searched"), blank=True, default="", editable=False)
 
     # The documents and outbox jobs about this application (notices.Document/Job name it as their subject).
     documents = GenericRelation("notices.Document", content_type_field="subject_type", object_id_field="subject_id",
@@ -143,8 +158,9 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
             models.Index(models.F("filed_on").desc(), models.F("certificate_number"), name="application_directory",
                          condition=models.Q(state=State.FILED)),
         ]
-        # On PostgreSQL, migration 0007 adds trigram (pg_trgm) indexes for the substring searches of the name
-        # and the field: UPPER(name) and UPPER(field), as ``icontains`` compares them.
+        # On PostgreSQL, migrations 0007 and 0008 add trigram (pg_trgm) indexes for the substring searches of
+        # the name, the field and the lead unit: UPPER(name), UPPER(field) and UPPER(lead_search), as
+        # ``icontains`` compares them.
 
     def __str__(self):
         return self.name or _("(unnamed application #%(id)s)") % {"id": self.pk}
@@ -152,6 +168,12 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
     def save(self, *args, **kwargs):
         if self.waiting_since is None and self.submitted_at is not None:  # submitted, not yet moved: since then
             self.waiting_since = self.submitted_at
+        update_fields = kwargs.get("update_fields")
+        if self.unit_id and (update_fields is None or "unit" in update_fields) and (
+                not self.lead_search or self._state.adding or Application.unit.is_cached(self)):
+            self.lead_search = lead_search_text(self.unit)  # (a unit renamed later: applications.signals)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "lead_search"}
         if self.reference or not self.programme_id:
             return super().save(*args, **kwargs)
         with transaction.atomic():  # the number and the row it numbers, together

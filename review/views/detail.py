@@ -2,7 +2,7 @@
 experts' evaluation (staff of the authority) and what the user may do next."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +10,7 @@ from applications import lifecycle
 from applications.certificates import verification_code
 from applications.credit import records_by_unit
 from applications.rules import evaluate
-from applications.selectors import attachment_slots, visible_applications
+from applications.selectors import application_page, attachment_slots, visible_applications
 from applications.services import present, snapshot
 from portal.models import Role
 
@@ -22,7 +22,7 @@ from .links import next_actions
 
 @login_required
 def application_detail(request, pk):
-    application = get_object_or_404(visible_applications(request.user).for_detail(), pk=pk)
+    application = application_page(visible_applications(request.user), pk)
     results = evaluate(application)
     number = application.certificate_number
     # Programme staff of the authority see the experts' evaluation; applicants never see experts' names.

@@ -103,6 +103,7 @@ def busy_pages(application, programme):
             (reverse("review:workspace"), {}),
         ],
         "admin": [(staff_list, {}), (staff_list, {"page": 40}), (staff_list, {"q": "人工智能", "o": "-submitted"}),
+                  (staff_list, {"q": unit.name[2:6], "page": 15}), (staff_list, {"q": unit.credit_code[-6:]}),
                   (reverse("review:workspace"), {})],
         "district": [(staff_list, {}), (staff_list, {"q": "创新联合体"}), (reverse("review:workspace"), {})],
         "applicant": [(reverse("review:workspace"), {}),

@@ -1,0 +1,73 @@
+"""The application page loads the application's parts with it (applications.selectors.application_page):
+the same rows, values and order as prefetching them, in fewer queries, and never another's."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import Application, BudgetLine, Target, Task
+from applications.models.applications import PARTS, PROGRAMME_PARTS
+from applications.selectors import application_page, visible_applications
+from applications.services import snapshot
+from applications.states import State
+from tests.review_factories import make_application, staff_user
+
+
+def _values(application):
+    def rows(owner, name):
+        return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields} for row in getattr(owner, name).all()]
+
+    return {**{name: rows(application, name) for name in PARTS},
+            **{name: rows(application.programme, name) for name in PROGRAMME_PARTS}}
+
+
+@pytest.fixture
+def application(seeded):
+    app = make_application("beijing-2026", state=State.FORMAL_REVIEW, members=5)
+    for model in (Task, BudgetLine, Target):  # the factory's own, replaced by rows whose order is known
+        model.objects.filter(application=app).delete()
+    Task.objects.create(application=app, title="攻关任务二", budget=Decimal("1234.50"), order=2,
+                        description="第一行\n第二行")
+    Task.objects.create(application=app, title="攻关任务一", budget=None, order=1)
+    BudgetLine.objects.create(application=app, source=BudgetLine.Source.FISCAL, amount=Decimal("999999999999.99"))
+    BudgetLine.objects.create(application=app, source=BudgetLine.Source.LEAD, amount=Decimal("0.10"), order=1)
+    Target.objects.create(application=app, year=2027, indicator="专利", value="10件")
+    Target.objects.create(application=app, year=2026, indicator="标准", value="2项", order=3)
+    return app
+
+
+def test_the_parts_are_those_prefetching_reads(application):
+    user = staff_user(application.programme.authority)
+    prefetched = Application.objects.for_detail().get(pk=application.pk)
+    with CaptureQueriesContext(connection) as one_query:
+        page = application_page(visible_applications(user), application.pk)
+        loaded = _values(page)
+    assert loaded == _values(prefetched)
+    assert [t.title for t in page.tasks.all()] == ["攻关任务一", "攻关任务二"]  # the model's order
+    assert [b.amount for b in page.budget_lines.all()] == [Decimal("999999999999.99"), Decimal("0.10")]
+    assert [t.year for t in page.targets.all()] == [2026, 2027]
+    assert len(page.members.all()) == 5 and all(m.application is page for m in page.members.all())
+    assert snapshot(page) == snapshot(prefetched)  # what the page and the rules read
+    assert loaded["rules"] and loaded["attachment_requirements"]  # the seed programme's configuration
+    assert all(rule.programme is page.programme for rule in page.programme.rules.all())
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as prefetching:
+            _values(Application.objects.for_detail().get(pk=application.pk))
+        assert len(one_query.captured_queries) == len(prefetching.captured_queries) - len(PARTS) - len(PROGRAMME_PARTS)
+
+
+def test_an_application_outside_the_scope_is_a_404(application, seeded):
+    other = staff_user(make_application("zgc-2026", state=State.EXPERT_PENDING).programme.authority)
+    with pytest.raises(Http404):
+        application_page(visible_applications(other), application.pk)
+
+
+def test_dates_and_empty_parts(application):
+    Task.objects.filter(application=application).delete()
+    page = application_page(Application.objects.all(), application.pk)
+    assert list(page.tasks.all()) == [] and isinstance(page.targets.all()[0].year, int)
+    assert isinstance(page.created_at, datetime.datetime)
