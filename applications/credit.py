@@ -56,13 +56,18 @@ def hits(f, kinds, day, years=None, members=True, core_only=False):
     return found, unchecked
 
 
+def kinds_label(kinds):
+    """The kinds of record, named (e.g. 严重失信、取消牵头资格)."""
+    labels = dict(CreditRecord.Kind.choices)
+    return "、".join(str(labels.get(k, k)) for k in kinds)
+
+
 def observation(found, unchecked):
     """What the rule found, hit by hit, in the message's words."""
-    labels = dict(CreditRecord.Kind.choices)
     if found:
         text = "；".join(
             _("%(who)s %(name)s: %(kind)s, %(period)s (source: %(source)s): %(reason)s") % {
-                "who": hit.who, "name": hit.name, "kind": labels.get(hit.record.kind, hit.record.kind),
+                "who": hit.who, "name": hit.name, "kind": kinds_label([hit.record.kind]),
                 "period": hit.record.period_label(hit.years), "source": hit.record.source or _("source not given"),
                 "reason": hit.record.reason}
             for hit in found)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import CreditRecord, UnitType
+from portal.models import UnitType
 
 from . import credit, vocabulary
 from .choices import OperatorStatus, PersonRole, Severity
@@ -314,11 +314,6 @@ def field_in(f, p):
     return f.field in fields, req, obs
 
 
-def _kinds_label(kinds):
-    labels = dict(CreditRecord.Kind.choices)
-    return "、".join(str(labels.get(k, k)) for k in kinds)
-
-
 @rule("no_credit_record", gettext_lazy("no credit record in force against the lead or a member unit"),
       kinds=(list, True), years=(int, False), lead_only=(bool, False))
 def no_credit_record(f, p):
@@ -330,7 +325,7 @@ def no_credit_record(f, p):
         req = _("the lead unit must have no record in force of: %(kinds)s")
     else:
         req = _("neither the lead unit nor any member unit may have a record in force of: %(kinds)s")
-    return not found, req % {"kinds": _kinds_label(p["kinds"])}, credit.observation(found, unchecked)
+    return not found, req % {"kinds": credit.kinds_label(p["kinds"])}, credit.observation(found, unchecked)
 
 
 @rule("disqualification_bar", gettext_lazy("a disqualified lead may neither lead nor join a core layer"),
@@ -340,7 +335,7 @@ def disqualification_bar(f, p):
     no end), neither lead a new consortium nor be a member of its core layer."""
     found, unchecked = credit.hits(f, p["kinds"], f.today or timezone.localdate(), p["years"], core_only=True)
     req = _("a unit with a record of %(kinds)s may, for %(years)d years unless the record says otherwise, neither "
-            "lead a consortium nor be in its core layer") % {"kinds": _kinds_label(p["kinds"]), "years": p["years"]}
+            "lead a consortium nor be in its core layer") % {"kinds": credit.kinds_label(p["kinds"]), "years": p["years"]}
     return not found, req, credit.observation(found, unchecked)
 
 
