@@ -1,9 +1,9 @@
 """The formal review: the checklist generated from the programme, and the outcome."""
 
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from applications.models import AttachmentFile
 from applications.rules import evaluate
 from applications.services import fire
 from portal.lifecycle import ActionRefused
@@ -17,9 +17,12 @@ def formal_checklist(application):
     """Items generated from the programme: attachments present, conditions, member names."""
     items = []
     files = {}
-    for f in AttachmentFile.objects.filter(attachment__application=application).select_related(
-            "attachment__requirement").order_by("attachment_id", "-version"):
-        files.setdefault(f.attachment.requirement.code, f)
+    # The latest file of each attachment, from what the page has prefetched (read here when it has not).
+    prefetch_related_objects([application], "attachments__requirement", "attachments__files")
+    for attachment in sorted(application.attachments.all(), key=lambda a: a.pk):
+        latest = max(attachment.files.all(), key=lambda f: f.version, default=None)
+        if latest is not None:
+            files.setdefault(attachment.requirement.code, latest)
     for req in application.programme.attachment_requirements.all():
         if not req.applies_to(application.lead_selected_by, application.unit.unit_type) and req.code not in files:
             continue
