@@ -1,6 +1,6 @@
 """The supervision app's entries in the back office's sidebar (:mod:`portal.menu`), registered by
 ``SupervisionConfig.ready``: the consortia under supervision and the lists of reports, evaluations,
-changes and revocations.  Applicants reach their consortia from the public layout's top navigation."""
+changes and revocations, and the funds granted and recovered per programme and year.  Applicants reach their consortia from the public layout's top navigation."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,4 +28,6 @@ def register_entries():
               roles=OVERSEERS, also=("supervision:change_review",)),
         Entry("supervision.revocations", _("Revocations"), "supervision:revocations", section=SUPERVISION,
               order=50, roles=OVERSEERS, also=("supervision:revocation_review",)),
+        Entry("supervision.funds", _("Funds granted and recovered"), "supervision:funds", section=SUPERVISION,
+              order=60, roles=OVERSEERS, also=("supervision:funds_export",)),
     )

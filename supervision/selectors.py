@@ -2,10 +2,12 @@
 user's scope is a 404, never a leak (a unit sees its own consortia, staff their authority's, a third-party
 evaluator only those it is commissioned for)."""
 
-from django.db.models import Q
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import Application, Programme
 from applications.states import State
 from portal.lifecycle import labels
 from portal.models import Role
@@ -58,6 +60,34 @@ def funds_by_year(application):
             recovered += entry.amount
         years[entry.year] = (granted, recovered)
     return [(year, g, r, g - r) for year, (g, r) in sorted(years.items())], entries
+
+
+def funds_programmes(user):
+    """The programmes of the consortia in the user's scope (the funds page's filter)."""
+    return list(Programme.objects.filter(pk__in=consortia_in_scope(user).values("programme_id")).order_by("title"))
+
+
+def funds_by_programme(user, programme=None):
+    """Funds per programme and year within the user's scope, in one aggregate query: dicts with ``programme``
+    (id), ``title``, ``year``, ``granted``, ``recovered``, ``net`` and ``consortia`` (those granted funds
+    that year), ordered by programme title and year."""
+    entries = in_scope(FundEntry, user)
+    if programme is not None:
+        entries = entries.filter(application__programme=programme)
+    rows = list(entries.order_by().values(
+        "year", programme=F("application__programme_id"), title=F("application__programme__title")).annotate(
+        granted=Sum("amount", filter=Q(kind=FundKind.GRANT), default=Decimal(0)),
+        recovered=Sum("amount", filter=Q(kind=FundKind.RECOVERY), default=Decimal(0)),
+        consortia=Count("application", filter=Q(kind=FundKind.GRANT), distinct=True),
+    ).order_by("title", "programme", "year"))
+    for row in rows:
+        row["net"] = row["granted"] - row["recovered"]
+    return rows
+
+
+def funds_totals(rows):
+    """The sums of :func:`funds_by_programme`'s rows (granted, recovered, net)."""
+    return {key: sum((row[key] for row in rows), Decimal(0)) for key in ("granted", "recovered", "net")}
 
 
 def overview(application, today=None):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import changes, consortium, evaluations, lists, oversight, reports
+from .views import changes, consortium, evaluations, funds, lists, oversight, reports
 
 app_name = "supervision"
 
@@ -26,5 +26,7 @@ urlpatterns = [
     path("changes/<int:change_id>/", changes.change_review, name="change_review"),
     path("rectifications/<int:rectification_id>/", oversight.rectification, name="rectification"),
     path("revocations/", lists.revocations, name="revocations"),
+    path("funds/", funds.funds, name="funds"),
+    path("funds/export/", funds.funds_export, name="funds_export"),
     path("revocations/<int:revocation_id>/", oversight.revocation_review, name="revocation_review"),
 ]
