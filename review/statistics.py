@@ -170,7 +170,7 @@ SHEETS = (
 )
 
 
-def _sheet(workbook, title, header, widths):
+def add_sheet(workbook, title, header, widths):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -200,10 +200,10 @@ def workbook(found, scope_label, today=None) -> bytes:
     summary.column_dimensions["B"].width = 50
     for name, title, label, value in SHEETS:
         extra = [_("Stays measured")] if name == "medians" else []
-        sheet = _sheet(book, title, [label, value, *extra], [40, 14, 14])
+        sheet = add_sheet(book, title, [label, value, *extra], [40, 14, 14])
         for row in found[name]:
             sheet.append([row.label, row.value, *([row.count] if extra else [])])
-    sheet = _sheet(book, _("Waiting longest"), [_("Consortium"), _("Lead unit"), _("Programme"),
+    sheet = add_sheet(book, _("Waiting longest"), [_("Consortium"), _("Lead unit"), _("Programme"),
                                                 _("District office"), _("State"), _("Days waited")],
                    [36, 32, 32, 26, 22, 12])
     for application in found["waiting"]:

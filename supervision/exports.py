@@ -6,7 +6,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from review.statistics import _sheet
+from review.statistics import add_sheet
 
 
 def funds_workbook(rows, totals, scope_label, today=None) -> bytes:
@@ -24,7 +24,7 @@ def funds_workbook(rows, totals, scope_label, today=None) -> bytes:
     summary.append([_("Net (10k yuan)"), totals["net"]])
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 50
-    sheet = _sheet(book, _("By programme and year"), [
+    sheet = add_sheet(book, _("By programme and year"), [
         _("Programme"), _("Year"), _("Granted (10k yuan)"), _("Recovered (10k yuan)"), _("Net (10k yuan)"),
         _("Consortia funded")], [40, 8, 18, 18, 18, 16])
     for row in rows:
