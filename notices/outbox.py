@@ -11,6 +11,7 @@ document.
 
 import hashlib
 import logging
+import time
 
 from celery import current_app
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.utils import timezone, translation
 from portal.baseurl import base_url
 from portal.models import User
 
-from . import documents, numbers
+from . import broker, documents, numbers
 from .models import Document, Job, Notification
 
 log = logging.getLogger(__name__)
@@ -97,11 +98,41 @@ def enqueue(job_id):
 
 
 def sweep(older_than_seconds=60):
-    """Re-send jobs left pending (broker outage, killed worker).  Returns how many were sent."""
+    """Re-send jobs left pending whose message is lost (a broker restarted without its data, a run that
+    failed), and put back the message of a worker that died (still unacknowledged, no live worker holds
+    it).  A job whose message still waits in the queue, or that a live worker holds, is left alone: sending
+    it again would only queue a copy.  Returns how many were sent or put back."""
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    pending = Job.objects.filter(status=Job.Status.PENDING, created_at__lte=cutoff).exclude(
-        enqueued_at__gt=cutoff).values_list("pk", flat=True)
-    return sum(1 for pk in list(pending[:500]) if enqueue(pk))
+    pending = list(Job.objects.filter(status=Job.Status.PENDING, created_at__lte=cutoff).exclude(
+        enqueued_at__gt=cutoff).values_list("pk", "task_id")[:500])
+    if not pending:
+        return 0
+    app = current_app
+    held = broker.held(app)
+    if held is None:  # not Redis, or unreachable: by age only (an unreachable broker refuses the sends)
+        return sum(1 for pk, _task in pending if enqueue(pk))
+    lost = [pk for pk, task in pending if not task or task not in held]
+    oldest = cutoff.timestamp()
+    taken = {task: tag for _pk, task in pending if task in held.unacked
+             for tag, since in [held.unacked[task]] if since <= oldest}
+    live = broker.live_task_ids(app) if taken else set()
+    if lost:  # read again after a moment: a message a worker was taking (off the list, not yet unacked)
+        time.sleep(0 if taken else 0.2)
+        again = broker.held(app) or held
+        lost = [pk for pk in lost if pk not in _still_held(lost, again)]
+    sent = sum(1 for pk in lost if enqueue(pk))
+    for task, tag in taken.items():
+        if task not in live:
+            log.warning("outbox: task %s of a dead worker put back in the queue", task)
+            broker.restore(app, tag)
+            sent += 1
+    return sent
+
+
+def _still_held(pks, held):
+    """Of the jobs ``pks``, those whose current message the broker holds (or that are no longer pending)."""
+    rows = Job.objects.filter(pk__in=pks).values_list("pk", "task_id", "status")
+    return {pk for pk, task, status in rows if status != Job.Status.PENDING or (task and task in held)}
 
 
 # --- doing a job (inside the Celery task) -------------------------------------------------------------
