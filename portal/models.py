@@ -12,6 +12,7 @@
 
 import datetime
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -173,12 +174,22 @@ class Unit(models.Model):
 
 
 class AppendOnlyModel(models.Model):
-    """Rows that are written once and never changed or deleted (logs, frozen versions, evidence)."""
+    """Rows that are written once and never changed or deleted (logs, frozen versions, evidence).
+
+    Refused twice: by ``save`` and ``delete`` here, and by PostgreSQL itself, whose trigger
+    ``append_only`` (django-pgtrigger, installed by each subclass's migration) refuses any UPDATE or
+    DELETE of a row, whatever the client (raw SQL, ``QuerySet.update``, a cascade).  A subclass that
+    declares its own ``Meta`` extends this one (``class Meta(AppendOnlyModel.Meta)``) so it inherits
+    the trigger; ``tests/portal/test_append_only.py`` checks every subclass.  TRUNCATE (the tests'
+    flush) is not a row's DELETE and is not refused; a data migration that must rewrite history would
+    have to say so with ``pgtrigger.ignore``.  On SQLite (the demo) the migrations skip the trigger.
+    """
 
     append_only_message = "This record is append-only."
 
     class Meta:
         abstract = True
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -355,7 +366,7 @@ class CreditRecordChange(AppendOnlyModel):
     reason = models.TextField(_("reason"))
     changes = models.JSONField(_("changes"), default=dict)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["-at", "-id"]
         verbose_name = _("credit record change")
         verbose_name_plural = _("credit record changes")
