@@ -208,6 +208,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("system administrator")
     # 第三方评价机构: sees and evaluates only the filed consortia it is commissioned for (supervision app).
     EVALUATOR = "evaluator", _("third-party evaluator")
+    # The central office (省/市) that keeps the shared expert pool and the holiday calendar: the only role,
+    # with system administrators, that changes them; programme staff see them and propose changes.
+    REGISTRAR = "registrar", _("central registry keeper")
 
 
 class PortalUserManager(UserManager):
@@ -243,14 +246,15 @@ class User(AbstractUser):
                     | models.Q(role=Role.DISTRICT, district__isnull=False)
                     | models.Q(role=Role.STAFF, authority__isnull=False)
                     | models.Q(role__in=[Role.EXPERT, Role.ADMIN, Role.EVALUATOR])
+                    | models.Q(role=Role.REGISTRAR, unit__isnull=True, district__isnull=True, authority__isnull=True)
                 ),
             )
         ]
 
     def save(self, *args, **kwargs):
-        # Programme staff reach the admin for their configuration (portal.backends); the others only
-        # when they are system administrators.
-        if self.role == Role.STAFF:
+        # Programme staff and the registry keeper reach the admin for their configuration (portal.backends);
+        # the others only when they are system administrators.
+        if self.role in (Role.STAFF, Role.REGISTRAR):
             self.is_staff = True
         elif self.role != Role.ADMIN and not self.is_superuser:
             self.is_staff = False
@@ -287,6 +291,15 @@ class User(AbstractUser):
     @property
     def is_evaluator(self):
         return self.role == Role.EVALUATOR
+
+    @property
+    def is_registrar(self):
+        return self.role == Role.REGISTRAR
+
+    @property
+    def keeps_registry(self):
+        """Whether the user changes the expert pool and the holiday calendar (the keeper, administrators)."""
+        return self.role in (Role.REGISTRAR, Role.ADMIN) or self.is_superuser
 
     @property
     def is_system_admin(self):
