@@ -174,16 +174,9 @@ class Unit(models.Model):
 
 
 class AppendOnlyModel(models.Model):
-    """Rows that are written once and never changed or deleted (logs, frozen versions, evidence).
-
-    Refused twice: by ``save`` and ``delete`` here, and by PostgreSQL itself, whose trigger
-    ``append_only`` (django-pgtrigger, installed by each subclass's migration) refuses any UPDATE or
-    DELETE of a row, whatever the client (raw SQL, ``QuerySet.update``, a cascade).  A subclass that
-    declares its own ``Meta`` extends this one (``class Meta(AppendOnlyModel.Meta)``) so it inherits
-    the trigger; ``tests/portal/test_append_only.py`` checks every subclass.  TRUNCATE (the tests'
-    flush) is not a row's DELETE and is not refused; a data migration that must rewrite history would
-    have to say so with ``pgtrigger.ignore``.  On SQLite (the demo) the migrations skip the trigger.
-    """
+    """Rows written once, never changed or deleted (logs, frozen versions, evidence): refused here and by
+    PostgreSQL's ``append_only`` trigger (any UPDATE or DELETE; not TRUNCATE; none on SQLite).  A subclass's
+    ``Meta`` extends ``AppendOnlyModel.Meta`` to inherit it (checked: tests/portal/test_append_only.py)."""
 
     append_only_message = "This record is append-only."
 
@@ -208,8 +201,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("system administrator")
     # 第三方评价机构: sees and evaluates only the filed consortia it is commissioned for (supervision app).
     EVALUATOR = "evaluator", _("third-party evaluator")
-    # The central office (省/市) that keeps the shared expert pool and the holiday calendar: the only role,
-    # with system administrators, that changes them; programme staff see them and propose changes.
+    # The central office keeping the shared expert pool and holiday calendar (staff propose: review.PoolProposal).
     REGISTRAR = "registrar", _("central registry keeper")
 
 
