@@ -6,6 +6,11 @@ in the admin"): programmes with their rules, attachment requirements and scoring
 expert pool, the holiday calendar, and their programmes' supervision profiles.  The admin itself limits the programmes they see to their
 own authority (applications/admin.py).  Nothing else — applications, logs, users — is theirs to
 edit there: those change only through the workflow.
+
+The expert pool (with the declared relations that exclude experts from every authority's draws) and
+the holiday calendar are shared: only the central registry keeper (``Role.REGISTRAR``) and system
+administrators change them.  Programme staff see them and propose changes (review's pool proposals),
+which the keeper accepts or declines.
 """
 
 from django.contrib.auth.backends import BaseBackend
@@ -19,22 +24,30 @@ STAFF_PERMISSIONS = frozenset(
     + [f"review.{action}_criterion" for action in ("view", "add", "change")]
     + ["applications.view_field", "applications.add_field"]
     + [f"applications.{action}_{model}" for model in ("leadcategory", "memberkind") for action in ("view", "add", "change")]
-    + [f"review.{action}_{model}" for model in ("expert", "expertrelation") for action in ("view", "add", "change")]
-    + ["review.delete_expertrelation"]
-    + [f"review.{action}_holidayday" for action in ("view", "add", "change", "delete")]
+    + [f"review.view_{model}" for model in ("expert", "expertrelation", "holidayday")]  # seen; changes proposed
     + [f"portal.{action}_creditcodecorrection" for action in ("view", "add")]
     # what their programmes ask after filing (supervision.admin limits the rows to their authority)
     + [f"supervision.{action}_supervisionprofile" for action in ("view", "change")]
 )
 
 
+#: The central registry keeper's: the shared expert pool, its declared relations and the holiday calendar.
+REGISTRAR_PERMISSIONS = frozenset(
+    [f"review.{action}_{model}" for model in ("expert", "expertrelation", "holidayday")
+     for action in ("view", "add", "change", "delete")]
+    + ["applications.view_field"]
+)
+
+ROLE_PERMISSIONS = {Role.STAFF: STAFF_PERMISSIONS, Role.REGISTRAR: REGISTRAR_PERMISSIONS}
+
+
 class RolePermissionBackend(BaseBackend):
-    """Grants STAFF_PERMISSIONS to active programme staff; authenticates nobody itself."""
+    """Grants each active user the permissions of their role (ROLE_PERMISSIONS); authenticates nobody itself."""
 
     def get_all_permissions(self, user_obj, obj=None):
-        if not user_obj.is_active or getattr(user_obj, "role", None) != Role.STAFF or obj is not None:
+        if not user_obj.is_active or obj is not None:
             return set()
-        return set(STAFF_PERMISSIONS)
+        return set(ROLE_PERMISSIONS.get(getattr(user_obj, "role", None), ()))
 
     def has_perm(self, user_obj, perm, obj=None):
         return perm in self.get_all_permissions(user_obj, obj)

@@ -30,7 +30,7 @@ from .backends import RolePermissionBackend
 from .models import Role
 
 #: The roles that work in the back office; applicants and the public keep the simple top navigation.
-BACKOFFICE_ROLES = frozenset({Role.DISTRICT, Role.STAFF, Role.EXPERT, Role.EVALUATOR, Role.ADMIN})
+BACKOFFICE_ROLES = frozenset({Role.DISTRICT, Role.STAFF, Role.EXPERT, Role.EVALUATOR, Role.REGISTRAR, Role.ADMIN})
 
 
 def is_backoffice(user) -> bool:

@@ -12,6 +12,7 @@
 
 import datetime
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -173,12 +174,15 @@ class Unit(models.Model):
 
 
 class AppendOnlyModel(models.Model):
-    """Rows that are written once and never changed or deleted (logs, frozen versions, evidence)."""
+    """Rows written once, never changed or deleted (logs, frozen versions, evidence): refused here and by
+    PostgreSQL's ``append_only`` trigger (any UPDATE or DELETE; not TRUNCATE; none on SQLite).  A subclass's
+    ``Meta`` extends ``AppendOnlyModel.Meta`` to inherit it (checked: tests/portal/test_append_only.py)."""
 
     append_only_message = "This record is append-only."
 
     class Meta:
         abstract = True
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -197,6 +201,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("system administrator")
     # 第三方评价机构: sees and evaluates only the filed consortia it is commissioned for (supervision app).
     EVALUATOR = "evaluator", _("third-party evaluator")
+    # The central office keeping the shared expert pool and holiday calendar (staff propose: review.PoolProposal).
+    REGISTRAR = "registrar", _("central registry keeper")
 
 
 class PortalUserManager(UserManager):
@@ -232,14 +238,15 @@ class User(AbstractUser):
                     | models.Q(role=Role.DISTRICT, district__isnull=False)
                     | models.Q(role=Role.STAFF, authority__isnull=False)
                     | models.Q(role__in=[Role.EXPERT, Role.ADMIN, Role.EVALUATOR])
+                    | models.Q(role=Role.REGISTRAR, unit__isnull=True, district__isnull=True, authority__isnull=True)
                 ),
             )
         ]
 
     def save(self, *args, **kwargs):
-        # Programme staff reach the admin for their configuration (portal.backends); the others only
-        # when they are system administrators.
-        if self.role == Role.STAFF:
+        # Programme staff and the registry keeper reach the admin for their configuration (portal.backends);
+        # the others only when they are system administrators.
+        if self.role in (Role.STAFF, Role.REGISTRAR):
             self.is_staff = True
         elif self.role != Role.ADMIN and not self.is_superuser:
             self.is_staff = False
@@ -276,6 +283,15 @@ class User(AbstractUser):
     @property
     def is_evaluator(self):
         return self.role == Role.EVALUATOR
+
+    @property
+    def is_registrar(self):
+        return self.role == Role.REGISTRAR
+
+    @property
+    def keeps_registry(self):
+        """Whether the user changes the expert pool and the holiday calendar (the keeper, administrators)."""
+        return self.role in (Role.REGISTRAR, Role.ADMIN) or self.is_superuser
 
     @property
     def is_system_admin(self):
@@ -355,7 +371,7 @@ class CreditRecordChange(AppendOnlyModel):
     reason = models.TextField(_("reason"))
     changes = models.JSONField(_("changes"), default=dict)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["-at", "-id"]
         verbose_name = _("credit record change")
         verbose_name_plural = _("credit record changes")

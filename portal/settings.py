@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_fsm",
+    "pgtrigger",  # the append-only tables refuse UPDATE and DELETE in PostgreSQL itself
     "axes",
     "portal",
     "notices",

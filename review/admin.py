@@ -4,7 +4,16 @@ from applications.admin import ProgrammeAdmin
 from applications.models import Programme
 from portal.admin import ReadOnlyAdmin
 
-from .models import Criterion, Expert, ExpertRelation, FilingAgreement, HolidayDay, PaperImport, TransitionLog
+from .models import (
+    Criterion,
+    Expert,
+    ExpertRelation,
+    FilingAgreement,
+    HolidayDay,
+    PaperImport,
+    PoolProposal,
+    TransitionLog,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -39,7 +48,8 @@ class ExpertAdmin(admin.ModelAdmin):
 
 @admin.register(HolidayDay)
 class HolidayDayAdmin(admin.ModelAdmin):
-    """Staff keep the State Council's holiday notice here (holidays and 调休 make-up workdays)."""
+    """The registry keeper keeps the State Council's holiday notice here (holidays and 调休 make-up workdays);
+    programme staff see it (portal.backends) and propose changes (review.views.pool)."""
 
     list_display = ["date", "name", "is_workday"]
     list_filter = ["is_workday"]
@@ -73,3 +83,12 @@ class PaperImportAdmin(ReadOnlyAdmin):
     list_filter = ["programme"]
     search_fields = ["name", "sha256"]
     list_select_related = ["programme", "uploaded_by"]
+
+
+@admin.register(PoolProposal)
+class PoolProposalAdmin(ReadOnlyAdmin):
+    """Staff's proposals to the pool and the calendar: decided on the portal's page, a record here."""
+
+    list_display = ["pk", "kind", "status", "expert", "proposed_by", "authority", "proposed_at", "decided_by"]
+    list_filter = ["kind", "status", "authority"]
+    list_select_related = ["expert", "proposed_by", "authority", "decided_by"]

@@ -7,8 +7,8 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review")
 
     def ready(self):
-        # The document kinds register themselves when imported (after the app registry is ready); importing
+        # The document kinds and the events' notices register themselves when imported (after the app registry is ready); importing
         # the tasks registers the Celery tasks the exports look up by name.
-        from . import documents, menu, tasks  # noqa: F401
+        from . import documents, events, menu, tasks  # noqa: F401
 
         menu.register_entries()  # the sidebar's entries of this app (portal.menu)

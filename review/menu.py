@@ -11,10 +11,12 @@ from portal.menu import CONFIGURATION, PUBLIC, WORK, Entry, Section, register, r
 from portal.models import Role
 
 from .filters import LIST_ROLES
+from .models import PoolProposal
 
 STAGE_LISTS, DECISIONS, EXPERTS = "review.stages", "review.decisions", "review.experts"
 
 STAFF = frozenset({Role.STAFF})
+POOL = frozenset({Role.STAFF, Role.REGISTRAR, Role.ADMIN})
 
 
 def _pages_of(state):
@@ -62,10 +64,17 @@ def register_entries():
               also=("review:filing_agreement",)),
         Entry("review.assignments", _("My evaluations"), "review:expert_assignments", section=EXPERTS, order=10,
               roles=frozenset({Role.EXPERT}), also=("review:assignment_detail",)),
-        Entry("review.expert_pool", _("Expert pool"), "admin:review_expert_changelist", section=CONFIGURATION,
-              order=20, permission="review.view_expert"),
+        # The shared expert pool and holiday calendar: staff see them and propose; the registry keeper decides
+        # (its queue in its work) and edits them in the admin.
+        Entry("review.expert_pool", _("Expert pool"), "review:expert_pool", section=CONFIGURATION, order=20,
+              roles=POOL, also=("review:proposal_new",)),
         Entry("review.holidays", _("Holiday calendar"), "admin:review_holidayday_changelist",
               section=CONFIGURATION, order=30, permission="review.view_holidayday"),
+        Entry("review.proposals", _("Pool proposals"), "review:proposal_list", section=CONFIGURATION, order=25,
+              roles=frozenset({Role.STAFF}), also=("review:proposal_detail",)),
+        Entry("review.proposal_queue", _("Proposals to decide"), "review:proposal_list", section=WORK, order=15,
+              roles=frozenset({Role.REGISTRAR, Role.ADMIN}), query=(("status", str(PoolProposal.Status.PENDING)),),
+              also=("review:proposal_detail",)),
         Entry("review.publicity_list", _("Publicity"), "review:publicity_list", section=PUBLIC, order=20,
               also=("review:publicity_detail",)),
         Entry("review.directory", _("Directory"), "review:directory", section=PUBLIC, order=30),

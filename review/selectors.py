@@ -2,12 +2,14 @@
 the expert pool), and what waits for whom.  Views start from these, so an id outside the user's
 scope is a 404, never a leak."""
 
+from django.db.models import Count, Q
+
 from applications.models import Application, Field
 from applications.selectors import visible_applications
 from applications.stages import acting_states
 from portal.models import Role
 
-from .models import Expert, Objection, PublicityBatch, RecommendationBatch
+from .models import Expert, Objection, PoolProposal, PublicityBatch, RecommendationBatch
 
 
 def visible_recommendations(user):
@@ -97,3 +99,33 @@ def waiting_queue(user):
     """Applications waiting for this user's action (the states in which the user's role acts)."""
     states = acting_states(user.role)
     return visible_applications(user).filter(state__in=states) if states else Application.objects.none()
+
+
+def sees_pool(user):
+    """Programme staff, the central registry keeper and administrators see the expert pool's page."""
+    return user.is_authenticated and (user.role in (Role.STAFF, Role.REGISTRAR, Role.ADMIN) or user.is_superuser)
+
+
+def search_experts(text=""):
+    """The whole pool (active and not), with its fields and the number of declared relations; ``text``
+    matches the name, the affiliation, its credit code or a field's name."""
+    experts = Expert.objects.prefetch_related("fields").annotate(relation_count=Count("relations", distinct=True))
+    text = (text or "").strip()
+    if text:
+        experts = experts.filter(pk__in=Expert.objects.filter(
+            Q(name__icontains=text) | Q(affiliation__icontains=text)
+            | Q(affiliation_credit_code__icontains=text) | Q(fields__name__icontains=text)).values("pk"))
+    return experts.order_by("-active", "name", "pk")
+
+
+def visible_proposals(user):
+    """The pool proposals a user reads: programme staff those of their own authority, the central registry
+    keeper and administrators all of them."""
+    proposals = PoolProposal.objects.select_related("expert", "proposed_by", "authority", "decided_by")
+    if not user.is_authenticated:
+        return proposals.none()
+    if user.role == Role.STAFF and user.authority_id:
+        return proposals.filter(authority_id=user.authority_id)
+    if user.keeps_registry:
+        return proposals
+    return proposals.none()

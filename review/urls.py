@@ -15,6 +15,7 @@ from .views import (
     formal,
     imports,
     lists,
+    pool,
     public,
     publicity,
     recommendations,
@@ -66,6 +67,12 @@ urlpatterns = [
     path("review/<int:pk>/agreement/", filing.filing_agreement, name="filing_agreement"),
     path("review/<int:pk>/agreement/<int:agreement_id>/", filing.filing_agreement_download,
          name="filing_agreement_download"),
+    # the shared expert pool and holiday calendar: staff propose, the registry keeper decides
+    path("staff/pool/", pool.expert_pool, name="expert_pool"),
+    path("staff/pool/propose/<str:kind>/", pool.proposal_new, name="proposal_new"),
+    path("staff/pool/proposals/", pool.proposal_list, name="proposal_list"),
+    path("staff/pool/proposals/<int:pk>/", pool.proposal_detail, name="proposal_detail"),
+    path("staff/pool/proposals/<int:pk>/decide/", pool.proposal_decide, name="proposal_decide"),
     # experts
     path("review/<int:pk>/experts/", experts.expert_organise, name="expert_organise"),
     path("review/<int:pk>/visits/<int:visit_id>/", experts.visit_attachment, name="visit_attachment"),

@@ -369,7 +369,7 @@ class ApplicationVersion(AppendOnlyModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("frozen at"), default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["application", "number"]
         constraints = [models.UniqueConstraint(fields=["application", "number"], name="version_unique_number")]
 

@@ -16,6 +16,7 @@ from .experts import (
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .imports import PaperFiling, PaperImport
+from .proposals import PoolProposal, ProposalNotice
 from .publicity import Objection, PublicityBatch, PublicityEntry
 from .recommendations import RecommendationBatch, RecommendationEntry
 from .records import (
@@ -48,6 +49,8 @@ __all__ = [
     "PaperFiling",
     "PaperImport",
     "PeerOpinion",
+    "PoolProposal",
+    "ProposalNotice",
     "PublicityBatch",
     "PublicityEntry",
     "RecommendationBatch",

@@ -30,7 +30,7 @@ class TransitionLog(AppendOnlyModel):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "id"]
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")

@@ -41,8 +41,8 @@ def open_publicity(programme, application_ids, user, starts_on, title="", ip=Non
                               "them under Authorities before a publicity is opened.") % {"authority": authority.name})
     period = WorkingCalendar().period(starts_on, programme.publicity_working_days)
     if period.used_fallback:  # counting Monday to Friday could end a period on a public holiday
-        raise ActionRefused(_("The holiday calendar has no data for %(years)s yet: enter that year's holidays and "
-                              "make-up workdays first.") % {"years": "、".join(map(str, sorted(period.fallback_years)))})
+        raise ActionRefused(_("The holiday calendar has no data for %(years)s yet: the registry keeper enters that "
+                              "year's holidays and make-up workdays first (staff propose them).") % {"years": "、".join(map(str, sorted(period.fallback_years)))})
     with transaction.atomic():
         batch = PublicityBatch.objects.create(
             programme=programme, title=title or _("Publicity list of %(programme)s") % {"programme": programme.title},

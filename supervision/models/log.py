@@ -29,7 +29,7 @@ class SupervisionLog(AppendOnlyModel):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "id"]
         verbose_name = _("supervision log entry")
         verbose_name_plural = _("supervision log")

@@ -30,8 +30,8 @@ from applications.models import (
 from applications.rules import FAIL, NA, PASS, REGISTRY, WARN, evaluate, validate_params
 from applications.stages import route
 from portal import creditcode
-from portal.models import Authority, CreditRecord, District, Division, UnitType
-from tests.factories import ApplicationFactory, MemberFactory, PersonFactory, UnitFactory
+from portal.models import Authority, CreditRecord, District, Division, Role, UnitType
+from tests.factories import ApplicationFactory, MemberFactory, PersonFactory, UnitFactory, UserFactory
 
 TODAY = datetime.date(2026, 6, 15)
 LEAD = "测试牵头企业有限公司"
@@ -699,11 +699,16 @@ def test_programme_staff_configure_their_own_authoritys_programmes_and_the_holid
     assert client.get(reverse("admin:applications_application_changelist")).status_code == 403
     assert client.get(reverse("admin:portal_user_changelist")).status_code == 403
 
-    # The holiday table: a make-up Saturday entered by staff changes the working-day count.
+    # The holiday table is shared: staff see it, but only the central registry keeper enters a make-up
+    # Saturday, which changes the working-day count (staff propose it: tests/review/test_pool_proposals.py).
     saturday = next(datetime.date(2031, 1, d) for d in range(1, 8) if datetime.date(2031, 1, d).weekday() == 5)
     assert not WorkingCalendar().is_workday(saturday)
-    response = client.post(reverse("admin:review_holidayday_add"),
-                           {"date": saturday.isoformat(), "name": "调休上班", "is_workday": "on"})
+    assert client.get(reverse("admin:review_holidayday_changelist")).status_code == 200
+    holiday = {"date": saturday.isoformat(), "name": "调休上班", "is_workday": "on"}
+    assert client.post(reverse("admin:review_holidayday_add"), holiday).status_code == 403
+    assert not HolidayDay.objects.filter(date=saturday).exists()
+    client.force_login(UserFactory(role=Role.REGISTRAR, unit=None))
+    response = client.post(reverse("admin:review_holidayday_add"), holiday)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert HolidayDay.objects.get(date=saturday).is_workday
     assert WorkingCalendar().is_workday(saturday)

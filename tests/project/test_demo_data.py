@@ -16,7 +16,8 @@ from review.selectors import expert_pool
 
 PREFIXES = [spec["code"].split("-")[0] for spec in seed.PROGRAMMES]
 EXPERTS = {"expert", "expert2", "expert3", "expert4", "expert5"}
-EXPECTED = {f"{p}_{kind}" for p in PREFIXES for kind in ("applicant", "district", "staff")} | EXPERTS | {"admin"}
+EXPECTED = {f"{p}_{kind}" for p in PREFIXES for kind in ("applicant", "district", "staff")} | EXPERTS | {"admin",
+                                                                                                  "registrar"}
 
 
 def run():
@@ -91,6 +92,11 @@ def test_users_have_valid_scopes(demo):
     assert expert.role == Role.EXPERT and expert.unit is None and expert.district is None and expert.authority is None
     admin = User.objects.get(username="admin")
     assert admin.role == Role.ADMIN and admin.is_superuser and admin.is_staff
+    registrar = User.objects.get(username="registrar")
+    assert registrar.role == Role.REGISTRAR and registrar.is_staff and not registrar.is_superuser
+    assert registrar.unit is None and registrar.district is None and registrar.authority is None
+    assert registrar.has_perm("review.change_expert") and registrar.has_perm("review.add_holidayday")
+    registrar.full_clean()
 
 
 def test_demo_units_have_valid_credit_codes(demo):

@@ -13,7 +13,7 @@ APPS = ("portal", "notices", "applications", "review", "supervision")
 #: Seed data is data, not logic.
 EXEMPT = {"applications/seed.py"}
 
-ROLES = ("applicant", "district", "expert", "staff", "admin", "evaluator")
+ROLES = ("applicant", "district", "expert", "staff", "admin", "evaluator", "registrar")
 STATES = ("draft", "district_review", "formal_review", "expert_pending", "expert_review", "decision", "approved",
           "publicity", "filed", "returned", "not_recommended", "refused", "withdrawn")
 STATUSES = ("invited", "accepted", "declined", "submitted", "pending", "upheld", "dismissed",

@@ -120,7 +120,7 @@ def _fallback_start():
 @pytest.mark.django_db
 def test_publicity_is_refused_until_the_years_holidays_are_in_the_calendar(client, seeded):
     """A period reaching a year the holiday table does not cover cannot be opened (Monday–Friday counting
-    would end it on a holiday such as New Year's Day); once staff enter that year's holidays, it can."""
+    would end it on a holiday such as New Year's Day); once the registry keeper enters that year's holidays, it can."""
     app = quick_application("weihai-2026", "approved")  # the publicity page is checked, not the way there
     staff = staff_user(app.programme.authority)
     client.force_login(staff)
@@ -132,6 +132,7 @@ def test_publicity_is_refused_until_the_years_holidays_are_in_the_calendar(clien
 
     page = client.post(url, dict(data, step="preview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="calendar-fallback"' in page and "cannot be counted" in page
+    assert reverse("review:proposal_new", args=["holiday"]) in page  # staff propose the days to the registry keeper
     assert 'id="publicity-confirm"' not in page  # nothing to confirm
     response = client.post(url, dict(data, step="open", confirm="1",
                                      previewed=f"{start.isoformat()}|{expected.end.isoformat()}"), follow=True)
@@ -139,7 +140,7 @@ def test_publicity_is_refused_until_the_years_holidays_are_in_the_calendar(clien
     app.refresh_from_db()
     assert app.state == "approved" and not PublicityBatch.objects.exists()
 
-    # Staff enter the year's holidays: the period is counted with them and can be opened.
+    # The registry keeper enters the year's holidays: the period is counted with them and can be opened.
     for year in expected.fallback_years:
         HolidayDay.objects.create(date=D(year, 1, 1), is_workday=False, name="元旦")
     counted = WorkingCalendar().period(start, app.programme.publicity_working_days)

@@ -137,6 +137,9 @@ class Command(BaseCommand):
             user = self.user(username, password, Role.EXPERT, full_name=name)
             self.expert(user, title, affiliation, fields, demo_credit_code("110108", serial, kind="12"))
             rows.append(user)
+        # The central office that keeps the shared expert pool and the holiday calendar (staff propose).
+        rows.append(self.user("registrar", password, Role.REGISTRAR, full_name="专家库与日历管理员（演示）",
+                              is_staff=True))
         rows.append(self.user("admin", password, Role.ADMIN, full_name="系统管理员（演示）",
                               is_staff=True, is_superuser=True))
         return rows
@@ -200,6 +203,8 @@ class Command(BaseCommand):
             return user.authority.name
         if user.role == Role.EXPERT:
             return _("the applications assigned to them")
+        if user.role == Role.REGISTRAR:
+            return _("the expert pool and the holiday calendar (staff's proposals)")
         return _("everything (superuser)")
 
     def print_table(self, users, password):
