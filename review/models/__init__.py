@@ -16,7 +16,7 @@ from .experts import (
 from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .imports import PaperFiling, PaperImport
-from .publicity import Objection, PublicityBatch, PublicityEntry
+from .publicity import Objection, ObjectionMark, PublicityBatch, PublicityEntry
 from .recommendations import RecommendationBatch, RecommendationEntry
 from .records import (
     CertificateCounter,
@@ -45,6 +45,7 @@ __all__ = [
     "HolidayDay",
     "Meeting",
     "Objection",
+    "ObjectionMark",
     "PaperFiling",
     "PaperImport",
     "PeerOpinion",
