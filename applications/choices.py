@@ -74,3 +74,5 @@ class ObjectionFinding(models.TextChoices):
     PENDING = "pending", _("pending")
     UPHELD = "upheld", _("upheld")
     DISMISSED = "dismissed", _("dismissed")
+    # Marked as spam by staff (review.services.objections): kept, blocks nothing, and can be restored.
+    SPAM = "spam", _("spam")

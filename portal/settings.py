@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "pgtrigger",  # the append-only tables refuse UPDATE and DELETE in PostgreSQL itself
     "axes",
+    "captcha",  # django-simple-captcha: the public objection form's challenge, drawn locally (no outside service)
     "portal",
     "notices",
     "applications",
@@ -161,6 +162,33 @@ AXES_COOLOFF_TIME = int(env("AXES_COOLOFF_MINUTES", "30")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# The client's address (portal/clientip.py): how many reverse proxies in front of Django append to
+# X-Forwarded-For (0: none, the header is ignored).  The same setting should drive django-axes.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+
+def _limits(name, default):
+    """``"5/3600,20/86400"``: at most 5 per hour and 20 per day."""
+    return [tuple(int(n) for n in item.split("/")) for item in env_list(name, default)]
+
+
+# Public objections (review/services/objections.py), counted over the objections stored: per client
+# address, per phone number (any address) and per address on one publicity entry; "count/seconds" pairs.
+OBJECTION_LIMITS = {
+    "ip": _limits("OBJECTION_LIMIT_IP", "5/3600,20/86400"),
+    "phone": _limits("OBJECTION_LIMIT_PHONE", "3/86400"),
+    "ip_entry": _limits("OBJECTION_LIMIT_IP_ENTRY", "2/86400"),
+}
+# Staff hear of a new objection to an entry at most once in this many seconds (the page lists them all).
+OBJECTION_NOTICE_SECONDS = int(env("OBJECTION_NOTICE_SECONDS", "3600"))
+# The objection form's challenge: a small sum drawn by Pillow with the font the package ships, one attempt
+# per challenge, valid for CAPTCHA_TIMEOUT minutes.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_TIMEOUT = int(env("CAPTCHA_TIMEOUT_MINUTES", "10"))
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 30
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", "zh-hans")

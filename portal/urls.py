@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("review.urls")),
     path("supervision/", include("supervision.urls")),
+    path("captcha/", include("captcha.urls")),  # the objection form's challenge images (django-simple-captcha)
     path("admin/", admin.site.urls),
 ]

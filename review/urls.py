@@ -58,6 +58,7 @@ urlpatterns = [
     path("staff/decisions/", decisions.decision_batch, name="decision_batch"),
     path("staff/publicity/", publicity.publicity_manage, name="publicity_manage"),
     path("staff/publicity/<int:batch_id>/", publicity.publicity_batch, name="publicity_batch"),
+    path("staff/publicity/<int:batch_id>/objections/", publicity.objection_marks, name="objection_marks"),
     path("staff/objections/<int:objection_id>/", publicity.objection_finding, name="objection_finding"),
     path("staff/objections/<int:objection_id>/letter/", publicity.objection_letter, name="objection_letter"),
     path("staff/filing/", filing.filing, name="filing"),

@@ -1,6 +1,9 @@
 """The applicant's withdrawal, the public objection form, and the documents' check and re-issue."""
 
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +23,16 @@ class WithdrawForm(forms.Form):
 
 # --- the public objection form ----------------------------------------------------------------------
 
+class ChallengeInput(CaptchaTextInput):
+    """The challenge's picture with a text alternative and a "new picture" button (static/review/challenge.js)."""
+
+    template_name = "review/public/_challenge.html"
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's templates (the form renderer only knows the apps' and Django's own widgets).
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 (a template, escaped)
+
+
 class ObjectionForm(forms.Form):
     """Everything is checked by review.services.submit_objection, whose refusals say what is wrong."""
 
@@ -36,6 +49,15 @@ class ObjectionForm(forms.Form):
                                                     "again."))
     content = forms.CharField(label=gettext_lazy("Your objection and its facts"), required=False,
                               widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    # A small sum drawn on this server (django-simple-captcha, no outside service); each one is good for one try.
+    captcha = CaptchaField(
+        label=gettext_lazy("Result of the sum in the picture"),
+        widget=ChallengeInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+        help_text=gettext_lazy("Type the result in digits. Cannot read it? Choose “New picture”, or object by "
+                               "letter or phone as the publicity says."),
+        error_messages={"invalid": gettext_lazy("The result of the sum is wrong: a new picture is shown, please "
+                                                "try again."),
+                        "required": gettext_lazy("Please type the result of the sum in the picture.")})
 
 
 class VerifyDocumentForm(forms.Form):

@@ -17,7 +17,7 @@ from .exports import ExportJob
 from .files import review_file_path, sha256_of
 from .imports import PaperFiling, PaperImport
 from .proposals import PoolProposal, ProposalNotice
-from .publicity import Objection, PublicityBatch, PublicityEntry
+from .publicity import Objection, ObjectionMark, PublicityBatch, PublicityEntry
 from .recommendations import RecommendationBatch, RecommendationEntry
 from .records import (
     CertificateCounter,
@@ -46,6 +46,7 @@ __all__ = [
     "HolidayDay",
     "Meeting",
     "Objection",
+    "ObjectionMark",
     "PaperFiling",
     "PaperImport",
     "PeerOpinion",

@@ -76,7 +76,36 @@ class Objection(models.Model):
     found_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     found_at = models.DateTimeField(null=True, blank=True)
+    # Where it came from, for the rate limits (review.services.objections): the client's address
+    # (portal.clientip) and the phone's digits, so that "139-1234-5678" and "13912345678" count as one.
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    phone_digits = models.CharField(max_length=30, blank=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip", "submitted_at"], name="objection_ip_recent"),
+                   models.Index(fields=["phone_digits", "submitted_at"], name="objection_phone_recent")]
 
     @property
     def is_pending(self):
         return self.finding == ObjectionFinding.PENDING
+
+    @property
+    def is_spam(self):
+        return self.finding == ObjectionFinding.SPAM
+
+
+class ObjectionMark(models.Model):
+    """Who marked an objection as spam, or restored it, and when: the objection is never deleted."""
+
+    class Action(models.TextChoices):
+        SPAM = "spam", _("marked as spam")
+        RESTORE = "restore", _("restored")
+
+    objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="marks")
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -46,7 +46,8 @@ from .imports import (
     invite_unit_administrator,
     upload_paper_import,
 )
+from .objections import TooManyObjections, mark_spam, restore_objections
 from .publicity import notify_closed_publicities, open_publicity, record_finding, submit_objection
 
-__all__ = ["resubmit", "withdraw", "add_peer_opinion", "withdraw_peer_opinion", "district_decide", "Ranked", "BatchRefused", "recommend_batch", "formal_checklist", "formal_review_decide", "conflicts", "draw_experts", "replay_draw", "expert_of", "respond_to_invitation", "weighted_total", "submit_scores", "criteria_for", "aggregate", "conclude_experts", "record_site_visit", "decide", "new_meeting", "open_publicity", "notify_closed_publicities", "submit_objection", "record_finding", "next_certificate_number", "file_applications", "store_filing_agreement", "close_finished_batches", "reissue_certificate",
+__all__ = ["resubmit", "withdraw", "add_peer_opinion", "withdraw_peer_opinion", "district_decide", "Ranked", "BatchRefused", "recommend_batch", "formal_checklist", "formal_review_decide", "conflicts", "draw_experts", "replay_draw", "expert_of", "respond_to_invitation", "weighted_total", "submit_scores", "criteria_for", "aggregate", "conclude_experts", "record_site_visit", "decide", "new_meeting", "open_publicity", "notify_closed_publicities", "submit_objection", "TooManyObjections", "mark_spam", "restore_objections", "record_finding", "next_certificate_number", "file_applications", "store_filing_agreement", "close_finished_batches", "reissue_certificate",
            "IMPORT_LABEL", "IMPORT_TRANSITION", "can_import", "check_import", "import_paper_filings", "invite_unit_administrator", "upload_paper_import"]

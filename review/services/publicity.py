@@ -27,6 +27,7 @@ from ..models import (
     sha256_of,
 )
 from ._common import _check_pdf, _stored
+from .objections import check_limits, phone_digits, store_within_limits
 
 
 def open_publicity(programme, application_ids, user, starts_on, title="", ip=None):
@@ -62,8 +63,9 @@ def open_publicity(programme, application_ids, user, starts_on, title="", ip=Non
 
 
 def submit_objection(entry, kind, content, person_name="", phone="", unit_name="", unit_credit_code="",
-                     letter=None, today=None):
-    """A public objection; refusals say exactly what is wrong."""
+                     letter=None, today=None, ip=None):
+    """A public objection from the client address ``ip``; refusals say exactly what is wrong, and one over a
+    rate limit is refused with TooManyObjections (objections.store_within_limits)."""
     today = today or timezone.localdate()
     batch = entry.batch
     if today < batch.starts_on:
@@ -75,6 +77,7 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
         raise ActionRefused(_("This application is no longer in publicity."))
     if not content.strip():
         raise ActionRefused(_("Please state the objection and its facts."))
+    check_limits(entry, ip, phone_digits(phone))  # before any letter is read or stored (and again, locked, on saving)
     objection = Objection(entry=entry, kind=kind, content=content.strip())
     if kind == Objection.Kind.PERSON:
         digits = "".join(ch for ch in phone if ch.isdigit())
@@ -102,12 +105,16 @@ def submit_objection(entry, kind, content, person_name="", phone="", unit_name="
         objection.letter.save("letter.bin", _stored(checked.data, "letter.bin"), save=False)
     else:
         raise ActionRefused(_("Say whether you object as an individual or as a unit."))
-    objection.save()
+    return store_within_limits(objection, ip, _notify_staff)
+
+
+def _notify_staff(objection):
+    entry = objection.entry
     application = entry.application
     with portal_language():
         outbox.notify(outbox.users_with_role(Role.STAFF, authority_id=application.programme.authority_id),
-                      Notice.OBJECTION_RECEIVED, {"name": str(application)}, reverse("review:publicity_batch", args=[batch.pk]))
-    return objection
+                      Notice.OBJECTION_RECEIVED, {"name": str(application)},
+                      reverse("review:publicity_batch", args=[entry.batch_id]))
 
 
 def record_finding(objection_id, user, finding, text, action="return", ip=None):
@@ -165,6 +172,6 @@ def closing_entries(batch):
     later = PublicityEntry.objects.filter(application=OuterRef("application"), batch_id__gt=batch.pk)
     return (batch.entries.filter(application__state__in=[State.PUBLICITY, State.FILED])
             .exclude(Exists(later)).select_related("application__unit")
-            .annotate(raised=Count("objections"),
+            .annotate(raised=Count("objections", filter=~Q(objections__finding=Objection.Finding.SPAM)),
                       pending=Count("objections", filter=Q(objections__finding=Objection.Finding.PENDING)))
             .order_by("pk"))

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from portal import clientip
 from portal.models import Role
 
 
@@ -33,4 +34,5 @@ def authority_programme(request, programmes):
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address (behind the trusted proxies): portal.clientip, shared with the public forms."""
+    return clientip.client_ip(request)

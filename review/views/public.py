@@ -20,6 +20,8 @@ from review import services
 from review.forms import ObjectionForm
 from review.models import PublicityBatch, PublicityEntry
 
+from .common import client_ip
+
 #: Entries shown on the public list: an application that left publicity (objection upheld) is not.
 PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
 
@@ -57,10 +59,29 @@ def publicity_detail(request, batch_id):
     })
 
 
+def _submit(request, entry, form):
+    """Hand a valid form to the service: None when the objection is stored, else the HTTP status of the
+    refusal (429 over a rate limit, with Retry-After), its message shown with what was typed."""
+    data = form.cleaned_data
+    try:
+        services.submit_objection(entry, data["kind"], data["content"], person_name=data["person_name"],
+                                  phone=data["phone"], unit_name=data["unit_name"],
+                                  unit_credit_code=data["unit_credit_code"], letter=data["letter"],
+                                  ip=client_ip(request))
+    except services.TooManyObjections as error:
+        messages.error(request, str(error))
+        return 429, error.retry_after
+    except ActionRefused as error:
+        messages.error(request, _("Your objection was not accepted: %(reason)s") % {"reason": error})
+        return 200, None
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def objection_form(request, batch_id, entry_id):
-    """异议: a person (real name and phone) or a unit (name, credit code, signed letter) objects."""
+    """异议: a person (real name and phone) or a unit (name, credit code, signed letter) objects, after solving
+    the form's challenge; review.services.objections limits how often."""
     entry = get_object_or_404(PublicityEntry.objects.select_related("batch__programme__authority",
                                                                     "application__unit"),
                               pk=entry_id, batch_id=batch_id)
@@ -68,21 +89,20 @@ def objection_form(request, batch_id, entry_id):
     if request.method == "GET" and request.GET.get("received"):
         return render(request, "review/public/objection_received.html", {"batch": batch, "entry": entry})
     form = ObjectionForm(request.POST or None, request.FILES or None)
+    status, retry_after = 200, None
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.submit_objection(entry, data["kind"], data["content"], person_name=data["person_name"],
-                                          phone=data["phone"], unit_name=data["unit_name"],
-                                          unit_credit_code=data["unit_credit_code"], letter=data["letter"])
-            except ActionRefused as error:
-                messages.error(request, _("Your objection was not accepted: %(reason)s") % {"reason": error})
-            else:
+            refused = _submit(request, entry, form)
+            if refused is None:
                 return redirect(f"{request.path}?received=1")
+            status, retry_after = refused
         else:
             messages.error(request, _("Your objection was not accepted: please correct the fields marked in red."))
     today = timezone.localdate()
-    return render(request, "review/public/objection_form.html", {
+    response = render(request, "review/public/objection_form.html", {
         "batch": batch, "entry": entry, "form": form, "today": today,
         "accepting": batch.is_running(today) and entry.application.state == State.PUBLICITY,
-    })
+    }, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from applications import stages
@@ -20,7 +21,7 @@ from portal.lifecycle import ActionRefused
 from review import services
 from review.calendar import WorkingCalendar
 from review.forms import FindingForm, PublicityForm
-from review.models import Objection
+from review.models import Objection, ObjectionMark
 from review.selectors import visible_batches, visible_objections
 
 from .common import authority_programme, client_ip, posted_ids, require_staff
@@ -115,13 +116,16 @@ def publicity_batch(request, batch_id):
     batch = _staff_batch(request, batch_id)
     entries = (batch.entries.select_related("application__unit", "application__district")
                .prefetch_related(Prefetch("objections", queryset=Objection.objects.select_related("found_by")
-                                          .order_by("submitted_at", "pk")))
+                                          .order_by("submitted_at", "pk")),
+                                 Prefetch("objections__marks", queryset=ObjectionMark.objects.select_related("by")))
                .order_by("application__name", "pk"))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    pending = Objection.objects.filter(entry__batch=batch, finding=Objection.Finding.PENDING).count()
+    counts = Objection.objects.filter(entry__batch=batch).aggregate(
+        pending=Count("pk", filter=Q(finding=Objection.Finding.PENDING)),
+        spam=Count("pk", filter=Q(finding=Objection.Finding.SPAM)))
     today = timezone.localdate()
     return render(request, "review/staff/publicity_batch.html", {
-        "batch": batch, "page": page, "pending": pending, "today": today,
+        "batch": batch, "page": page, **counts, "today": today,
         "running": batch.is_running(today), "ended": batch.ends_on < today,
         "documents": list(batch.documents.order_by("-version")),
     })
@@ -162,3 +166,39 @@ def objection_letter(request, objection_id):
     require_staff(request)
     objection = get_object_or_404(visible_objections(request.user), pk=objection_id)
     return private_file(objection.letter, f"objection-{objection.pk}-letter.pdf")
+
+
+#: The bulk actions on objections: what the confirmation asks, the service, and what is said when done.
+MARKS = {
+    "spam": (gettext_lazy("Mark these objections as spam?"), services.mark_spam,
+             gettext_lazy("%(n)d objection(s) marked as spam: they no longer block filing and can be restored.")),
+    "restore": (gettext_lazy("Restore these objections?"), services.restore_objections,
+                gettext_lazy("%(n)d objection(s) restored: they wait for a finding again.")),
+}
+
+
+@login_required
+@require_http_methods(["POST"])
+def objection_marks(request, batch_id):
+    """Mark the ticked objections of a batch as spam, or restore them: the list to confirm, then the act."""
+    require_staff(request)
+    batch = _staff_batch(request, batch_id)
+    action = request.POST.get("action")
+    ids = posted_ids(request)
+    back = redirect("review:publicity_batch", batch_id=batch.pk)
+    if action not in MARKS or not ids:
+        messages.error(request, _("Choose at least one objection."))
+        return back
+    question, act, done = MARKS[action]
+    chosen = list(visible_objections(request.user).filter(pk__in=ids, entry__batch=batch)
+                  .select_related("entry__application").order_by("submitted_at", "pk"))
+    if request.POST.get("step") != "confirm":
+        return render(request, "review/staff/objection_marks.html", {
+            "batch": batch, "action": action, "question": question, "objections": chosen})
+    try:
+        count = act(ids, request.user, ip=client_ip(request))  # all or none, each checked by the service
+    except ActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done % {"n": count})
+    return back

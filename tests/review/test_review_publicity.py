@@ -17,6 +17,7 @@ from portal.lifecycle import ActionRefused
 from review import services
 from review.calendar import WorkingCalendar
 from review.models import Decision, Meeting, Objection, TransitionLog
+from tests.challenge import solved
 from tests.factories import make_credit_code
 from tests.review_factories import (
     district_user,
@@ -101,7 +102,7 @@ REFUSALS = {
 def test_an_objection_is_refused_with_a_clear_message_and_keeps_what_was_typed(client, seeded, case):
     offset, data, message = REFUSALS[case]
     entry = entry_of(in_publicity(offset))
-    response = client.post(object_url(entry), data)
+    response = client.post(object_url(entry), dict(data, **solved(client, object_url(entry))))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Your objection was not accepted" in page
@@ -135,12 +136,12 @@ def test_accepted_objections_and_the_objectors_identity_stays_private(client, se
     form = client.get(url).content.decode()
     assert 'id="objection-form"' in form and 'enctype="multipart/form-data"' in form
 
-    response = client.post(url, PERSON)
+    response = client.post(url, dict(PERSON, **solved(client, url)))
     assert response.status_code == 302 and response.url.endswith("?received=1")
     received = client.get(response.url).content.decode()
     assert "has been received" in received
     unit = unit_objection()
-    response = client.post(url, unit)
+    response = client.post(url, dict(unit, **solved(client, url)))
     assert response.status_code == 302
     person, by_unit = Objection.objects.order_by("pk")
     assert (person.kind, person.person_name, person.phone) == ("person", "王异议", "13912345678")
