@@ -234,9 +234,9 @@ def test_the_admin_site_is_closed_to_every_principal(victim):
     pages = [reverse("admin:index")]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
-        pages.append(reverse("admin:%s_%s_changelist" % info))
+        pages.append(reverse("admin:{}_{}_changelist".format(*info)))
         if model in rows:
-            pages += [reverse("admin:%s_%s_change" % info, args=[pk])
+            pages += [reverse("admin:{}_{}_change".format(*info), args=[pk])
                       for pk in model.objects.filter(**rows[model]).values_list("pk", flat=True)[:3]]
     leaks = []
     for who, user in victim.principals.items():
@@ -260,7 +260,7 @@ def test_no_outsider_sees_or_changes_the_victims_data(victim):
     before, written = victims.snapshot(d), victims.writes()
     for who, user in d.principals.items():
         client = _client(user)
-        for name, url in urls:
+        for _name, url in urls:
             for method in ("get", "post"):
                 count += 1
                 try:
