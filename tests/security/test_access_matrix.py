@@ -59,6 +59,8 @@ def _own(obj):
     return [(obj.pk, obj.application_id)]
 
 
+APPLICATION_KWARGS = {"pk", "application_id"}
+
 #: kwarg name → function(data, url name) → [(value, application id it belongs to, or None)].
 FILL = {
     "pk": lambda d, name: [(getattr(d, PK_OF[name]).pk, None)] if name in PK_OF else _apps(d),
@@ -125,10 +127,16 @@ def urls_for(data, name, kwargs):
     urls = []
     choices = [FILL[k](data, name) for k in kwargs]
     for combination in itertools.product(*choices):
-        owners = {owner for _value, owner in combination if owner is not None}
+        values = dict(zip(kwargs, combination, strict=True))
+        # an object of an application (a file, an opinion …) goes with that application's id
+        owners = {owner for k, (_v, owner) in values.items() if owner is not None and k not in APPLICATION_KWARGS}
         if len(owners) > 1:
             continue
-        urls.append(reverse(name, kwargs={k: value for k, (value, _o) in zip(kwargs, combination, strict=True)}))
+        for k in APPLICATION_KWARGS & set(kwargs) if owners and name not in PK_OF else ():
+            values[k] = (next(iter(owners)), None)
+        url = reverse(name, kwargs={k: value for k, (value, _o) in values.items()})
+        if url not in urls:
+            urls.append(url)
     assert urls, f"{name}: the victim's data gives no URL"
     return urls
 
@@ -156,6 +164,13 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            # the migration-seeded holidays and the seed programmes, as a transactional test may have left them
+            from django.core.management import call_command
+
+            from review.calendar import load_holidays
+
+            load_holidays()
+            call_command("load_programmes", "--demo-window", verbosity=0)
             data = victims.build()
             data.principals = victims.principals(data)
             data.stranger = data.principals["applicant of another unit"]
@@ -254,7 +269,7 @@ def test_no_outsider_sees_or_changes_the_victims_data(victim):
     d = victim
     markers = [m.encode() for m in d.markers]
     leaks, changed, failed = [], [], []
-    count, started, statuses = 0, time.monotonic(), Counter()
+    count, snapshots, started, statuses, refused = 0, 0, time.monotonic(), Counter(), Counter()
     patterns = patterns_under_test()
     urls = [(name, url) for _route, name, kwargs in patterns for url in urls_for(d, name, kwargs)]
     before, written = victims.snapshot(d), victims.writes()
@@ -269,20 +284,25 @@ def test_no_outsider_sees_or_changes_the_victims_data(victim):
                     failed.append((who, method.upper(), url, repr(error)[:80]))
                     continue
                 statuses[response.status_code] += 1
+                refused[who] += response.status_code in (403, 404)
+                if user is not None and "_auth_user_id" not in client.session:
+                    client.force_login(user)  # the logout URL (or a view) ended the session: the next asks as them
                 if response.status_code == 200:
                     content = body(response)
                     found = [m.decode() for m in markers if m in content]
                     if found:
                         leaks.append((who, method.upper(), url, ", ".join(found[:3])))
                 if victims.writes() != written:  # (a GET must not change them either)
-                    written, after = victims.writes(), victims.snapshot(d)
+                    written, after, snapshots = victims.writes(), victims.snapshot(d), snapshots + 1
                     if after != before:
                         what = sorted(k for k in after if after[k] != before[k])
                         changed.append((who, method.upper(), url, ", ".join(what)))
                         before = after
     elapsed = time.monotonic() - started
     print(f"\naccess matrix: {count} requests over {len(urls)} URLs of {len(patterns)} patterns, "
-          f"{len(d.principals)} principals, {elapsed:.1f} s; statuses {dict(statuses)}")
+          f"{len(d.principals)} principals, {elapsed:.1f} s, {snapshots} snapshots; statuses {dict(statuses)}")
+    # each signed-in principal was really asking as itself (not sent to the login page after a logout)
+    assert all(refused[who] > 50 for who, user in d.principals.items() if user is not None), refused
     table = "\n".join(f"  {who:40} {method:5} {url:60} {what}" for who, method, url, what in leaks + changed + failed)
     assert not (leaks or changed or failed), (
         f"{len(leaks)} leak(s), {len(changed)} change(s) of the victim's rows, {len(failed)} crash(es):\n{table}")
