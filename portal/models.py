@@ -199,6 +199,9 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("third-party evaluator")
 
 
+#: The roles that log in with a second factor (TOTP, portal/twofactor.py); the others may enrol by choice.
+SECOND_FACTOR_ROLES = frozenset({Role.DISTRICT, Role.EXPERT, Role.STAFF, Role.ADMIN, Role.EVALUATOR})
+
 class PortalUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMIN)
@@ -251,6 +254,11 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.full_name or self.username
+
+    @property
+    def needs_second_factor(self):
+        """Whether this user must be verified by a second factor (their role, or the admin's keys)."""
+        return self.role in SECOND_FACTOR_ROLES or self.is_superuser or self.is_staff
 
     @property
     def is_applicant(self):
