@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "portal.baseurl.RequestBaseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "portal.twofactor.CachedOTPMiddleware",
     "portal.twofactor.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.twofactor.SecondFactorMiddleware",

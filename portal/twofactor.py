@@ -12,14 +12,17 @@ back office's session lifetime.
   the code it shows now (``manage.py demo_codes``).
 """
 
+import copy
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django_otp.middleware import OTPMiddleware
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,6 +39,44 @@ OPEN_URL_NAMES = frozenset({
     "review:verify_document", "review:verify_certificate",
 })
 TOUCH_KEY = "_portal_touched"
+
+
+DEVICE_CACHE_SECONDS = 60
+
+
+def _device_key(persistent_id):
+    return f"otp-device:{persistent_id}"
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django_otp's OTPMiddleware, reading the session's device from the cache (kept for a minute, replaced
+    whenever the device is saved and dropped when it is deleted: ``remember_device``, ``forget_device``)
+    instead of one more query on every back-office page."""
+
+    def _device_from_persistent_id(self, persistent_id):
+        key = _device_key(self._normalize_persistent_id(persistent_id))
+        device = cache.get(key)
+        if device is None:
+            device = super()._device_from_persistent_id(persistent_id)
+            if device is not None:
+                cache.set(key, _bare(device), DEVICE_CACHE_SECONDS)
+        return device
+
+
+def _bare(device):
+    """``device`` without the related objects it has loaded (its user): the cache holds the device alone."""
+    bare = copy.copy(device)
+    bare._state = copy.copy(device._state)
+    bare._state.fields_cache = {}
+    return bare
+
+
+def remember_device(sender, instance, **kwargs):
+    cache.set(_device_key(instance.persistent_id), _bare(instance), DEVICE_CACHE_SECONDS)
+
+
+def forget_device(sender, instance, **kwargs):
+    cache.delete(_device_key(instance.persistent_id))
 
 
 def has_device(user):
@@ -71,6 +112,22 @@ class SecondFactorMiddleware:
         return redirect("two_factor:setup")
 
 
+def keep_alive(session):
+    """Give a back-office ``session`` its idle lifetime, renewed when it was last renewed a minute ago or more
+    (the change makes SessionMiddleware save it, with a new expiry)."""
+    idle, now = settings.BACKOFFICE_SESSION_IDLE_SECONDS, int(time.time())
+    if session.get("_session_expiry") != idle:
+        session.set_expiry(idle)
+    if now - session.get(TOUCH_KEY, 0) >= 60:
+        session[TOUCH_KEY] = now
+
+
+def start_lifetime(sender, request, user, **kwargs):
+    """At login (``user_logged_in``): the session is written then anyway."""
+    if request is not None and hasattr(request, "session") and is_backoffice(user):
+        keep_alive(request.session)
+
+
 class SessionLifetimeMiddleware:
     """A short idle lifetime for the back office's sessions."""
 
@@ -80,13 +137,8 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and is_backoffice(user) and hasattr(request, "session"):
-            idle, now = settings.BACKOFFICE_SESSION_IDLE_SECONDS, int(time.time())
-            session = request.session
-            if session.get("_session_expiry") != idle:
-                session.set_expiry(idle)
-            if now - session.get(TOUCH_KEY, 0) >= 60:
-                session[TOUCH_KEY] = now  # saved by SessionMiddleware (next in the response), expiry renewed
+        if user is not None and hasattr(request, "session") and is_backoffice(user):
+            keep_alive(request.session)  # saved by SessionMiddleware, next in the response's way
         return response
 
 

@@ -177,3 +177,11 @@ def test_the_admin_refuses_an_unverified_administrator(client, db):
     client.post(reverse("logout"))
     client.force_login(admin)  # verified
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_device_deleted_by_the_administrator_ends_the_verified_session(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("review:workspace")).status_code == 200
+    TOTPDevice.objects.filter(user=staff).delete()  # the admin's reset of a lost phone
+    response = client.get(reverse("review:workspace"))
+    assert response.status_code == 302 and response.url == reverse("two_factor:setup")
