@@ -4,8 +4,8 @@ Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (0: Django faces the clients itse
 address it received the request from to ``X-Forwarded-For``, and the last one connects to Django
 (``REMOTE_ADDR``).  The client is then the ``TRUSTED_PROXY_COUNT``-th address from the right of that
 header: anything further left was written by the client and is not believed.  With no proxy the header is
-ignored altogether, so a client cannot choose its own address by sending one.  (django-axes can use the same
-function: ``AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"``.)
+ignored altogether, so a client cannot choose its own address by sending one.  django-axes uses it too
+(``AXES_CLIENT_IP_CALLABLE``), as do the login and password-reset throttles (portal.security).
 """
 
 import ipaddress

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "pgtrigger",  # the append-only tables refuse UPDATE and DELETE in PostgreSQL itself
     "axes",
     "captcha",  # django-simple-captcha: the public objection form's challenge, drawn locally (no outside service)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "portal",
     "notices",
     "applications",
@@ -84,7 +88,10 @@ MIDDLEWARE = [
     "portal.baseurl.RequestBaseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.twofactor.CachedOTPMiddleware",
+    "portal.twofactor.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.twofactor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -154,18 +161,44 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:workspace"
 LOGOUT_REDIRECT_URL = "applications:home"
 
-# Failed logins are throttled (django-axes): AXES_FAILURE_LIMIT failures lock the
-# username+IP pair for AXES_COOLOFF_MINUTES.
+# Failed logins are throttled (django-axes) on the pair of username and client address, so a stranger's
+# failures lock the stranger out, not the owner on their own device: AXES_FAILURE_LIMIT failures lock the
+# pair for AXES_COOLOFF_MINUTES.  The client address is the one TRUSTED_PROXY_COUNT reverse proxies report
+# in X-Forwarded-For (0: REMOTE_ADDR; portal/security.py), and LOGIN_IP_FAILURE_LIMIT failures from one
+# address, whatever the usernames, block that address for the cool-off too (a password sprayer).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = int(env("AXES_COOLOFF_MINUTES", "30")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-
-# The client's address (portal/clientip.py): how many reverse proxies in front of Django append to
-# X-Forwarded-For (0: none, the header is ignored).  The same setting should drive django-axes.
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+AXES_USERNAME_CALLABLE = "portal.security.axes_username"
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+LOGIN_IP_FAILURE_LIMIT = int(env("LOGIN_IP_FAILURE_LIMIT", "30"))
+# The password-reset form: requests per client address and per e-mail address in the window.
+PASSWORD_RESET_IP_LIMIT = int(env("PASSWORD_RESET_IP_LIMIT", "10"))
+PASSWORD_RESET_EMAIL_LIMIT = int(env("PASSWORD_RESET_EMAIL_LIMIT", "3"))
+PASSWORD_RESET_WINDOW_MINUTES = int(env("PASSWORD_RESET_WINDOW_MINUTES", "60"))
+# The throttles' counters: THROTTLE_CACHE_URL (redis://…, shared by every web worker; production sets it)
+# or, when empty, this process's memory.
+THROTTLE_CACHE = "throttle"
+THROTTLE_CACHE_URL = env("THROTTLE_CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    THROTTLE_CACHE: (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": THROTTLE_CACHE_URL}
+        if THROTTLE_CACHE_URL else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}),
+}
+
+# The second factor (django-two-factor-auth over django-otp: TOTP, recovery codes) is required for the
+# roles in portal.models.SECOND_FACTOR_ROLES and for the admin (portal/twofactor.py, portal/urls.py).
+TWO_FACTOR_QR_FACTORY = "qrcode.image.svg.SvgPathImage"
+# Sessions: SESSION_COOKIE_AGE seconds for applicants; the back office ends a session after
+# BACKOFFICE_SESSION_IDLE_SECONDS without a request.
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+BACKOFFICE_SESSION_IDLE_SECONDS = int(env("BACKOFFICE_SESSION_IDLE_SECONDS", str(2 * 3600)))
 
 
 def _limits(name, default):

@@ -23,5 +23,6 @@ say "supervision profiles of the seed programmes"
 "$PY" manage.py load_supervision --demo
 say "signing certificates of the demo CA (one per issuing office; made on first use otherwise)"
 "$PY" manage.py signing_keys
+say "back-office logins ask for a code after the password: run '.venv/bin/python manage.py demo_codes' for the current ones"
 say "serving http://127.0.0.1:8000 (Ctrl-C stops)"
 exec "$PY" manage.py runserver 127.0.0.1:8000

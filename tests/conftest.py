@@ -93,10 +93,31 @@ def _restore_holidays_after_flush(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the staff list keeps its rendered filter form there)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (the staff list keeps its rendered filter form there, the login and
+    password-reset throttles their counters)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on_login(monkeypatch):
+    """``Client.login`` and ``Client.force_login`` give users of a second-factor role a verified session."""
+    from django.test.client import ClientMixin
+
+    from tests.twofactor import verify_session
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        if user.needs_second_factor:
+            session = self.session
+            verify_session(session, user)
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
 @pytest.fixture(autouse=True)

@@ -32,6 +32,7 @@ from tests.review_factories import (
     make_draft,
     staff_user,
 )
+from tests.twofactor import verify_session
 
 #: The members of the formal review's application as issue 9 reported them: long names and divisions
 #: of work, committed inputs with two decimals (800.00 was shown as "80", its end cut off).
@@ -49,6 +50,8 @@ def log_in(page, live_server, user):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if user.needs_second_factor:
+        verify_session(session, user)  # as after the login's code step (tests/browser/test_two_factor.py logs in)
     session.save()
     page.context.clear_cookies()
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,

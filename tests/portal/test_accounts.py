@@ -69,8 +69,13 @@ def registration_data(where, **overrides):
     return data
 
 
+def login_data(username, password=PASSWORD, **extra):
+    """The login's first step (the password) as the form posts it."""
+    return {"login_view-current_step": "auth", "auth-username": username, "auth-password": password, **extra}
+
+
 def login(client, username, password=PASSWORD):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("login"), login_data(username, password))
 
 
 def client_class_instance():
@@ -371,7 +376,7 @@ class TestLogin:
     def test_next_is_kept(self, client, unit_admin):
         page = client.get(reverse("login") + "?next=/unit/")
         assert 'name="next" value="/unit/"' in page.content.decode()
-        response = client.post(reverse("login"), {"username": "unitadmin", "password": PASSWORD, "next": "/unit/"})
+        response = client.post(reverse("login"), login_data("unitadmin", next="/unit/"))
         assert response.url == "/unit/"
 
     def test_password_change(self, client, unit_admin):

@@ -23,10 +23,13 @@ from applications import seed
 from applications.models import Field, Programme
 from portal import creditcode
 from portal.models import District, Division, Role, Unit, UnitType, User
+from portal.twofactor import enrol
 from review import demo
 from review.models import Expert
 
 DEMO_PASSWORD = "demo-portal-2026"
+#: The demo's third-party evaluator (made by ``manage.py load_supervision --demo``).
+DEMO_EVALUATOR = "evaluator"
 
 #: One demo lead unit per seed programme.  The name says 演示 so that nobody takes it for a
 #: real company; the division is where it is registered (inside the programme's region); the
@@ -60,6 +63,14 @@ DEMO_EXPERTS = [
 ]
 
 
+def backoffice_usernames():
+    """The demo's back-office logins, each enrolled with a TOTP device (``manage.py demo_codes`` shows their
+    codes): the district reviewers and staff of every seed programme, the experts, the administrator and the
+    evaluator."""
+    names = [f"{prefix_of(spec['code'])}_{kind}" for spec in seed.PROGRAMMES for kind in ("district", "staff")]
+    return names + [username for username, *_ in DEMO_EXPERTS] + ["admin", DEMO_EVALUATOR]
+
+
 def demo_credit_code(division_code, serial, kind="91"):
     """A valid 统一社会信用代码: kind (91 enterprise, 12 public institution), the division, a 9-character
     organisation code, check character."""
@@ -91,10 +102,14 @@ class Command(BaseCommand):
         call_command("load_programmes", "--demo-window", verbosity=0)
         with transaction.atomic():
             rows = self.create(password)
+            for user in rows:
+                if user.needs_second_factor:
+                    enrol(user)  # the second factor their role needs; manage.py demo_codes prints the code
         made = self.applications(rows)
         if made:
             self.stdout.write(_("%(n)d demo applications waiting at every stage of the five routes.") % {"n": made})
         self.print_table(rows, password)
+        self.stdout.write(_("Back-office logins also ask for a code: manage.py demo_codes prints the current ones."))
 
     def applications(self, rows):
         """Demo applications at every stage of each route (review.demo; idempotent)."""

@@ -9,7 +9,8 @@ from django.utils import timezone
 from applications.models import Application, Programme
 from applications.states import State
 from portal.models import Role, User
-from review.management.commands.demo_data import DEMO_PASSWORD
+from portal.twofactor import enrol
+from review.management.commands.demo_data import DEMO_EVALUATOR, DEMO_PASSWORD
 from supervision.models import EvaluatorCommission, SupervisionProfile
 from supervision.seed import defaults_for
 from supervision.services import ensure_reports
@@ -36,11 +37,12 @@ class Command(BaseCommand):
 
     def _demo(self):
         evaluator, created = User.objects.get_or_create(
-            username="evaluator", defaults={"role": Role.EVALUATOR, "full_name": "示范第三方评价机构",
+            username=DEMO_EVALUATOR, defaults={"role": Role.EVALUATOR, "full_name": "示范第三方评价机构",
                                             "email": "evaluator@example.cn"})
         if created:
             evaluator.set_password(DEMO_PASSWORD)
             evaluator.save()
+        enrol(evaluator)  # the second factor its role needs (manage.py demo_codes prints the code)
         admin = User.objects.filter(role=Role.ADMIN).first() or evaluator
         year = timezone.localdate().year
         for application in Application.objects.filter(state=State.FILED, revoked_on__isnull=True):
