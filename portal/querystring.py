@@ -8,7 +8,6 @@ answered 400 with the portal's own error page before any view reads it.  What re
 """
 
 import unicodedata
-from urllib.parse import parse_qsl
 
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
@@ -18,12 +17,10 @@ def has_control_character(text: str) -> bool:
     return any(unicodedata.category(character) == "Cc" for character in text)
 
 
-def hostile_query(query_string: str) -> bool:
-    """Whether the (percent-encoded) query string holds a control character once decoded."""
-    if has_control_character(query_string):
-        return True
-    pairs = parse_qsl(query_string, keep_blank_values=True, errors="replace")
-    return any(has_control_character(key) or has_control_character(value) for key, value in pairs)
+def hostile_query(query) -> bool:
+    """Whether a key or a value of the query (a ``QueryDict``, as Django decoded it) holds a control character."""
+    return any(has_control_character(key) or any(has_control_character(value) for value in values)
+               for key, values in query.lists())
 
 
 class QueryStringGuardMiddleware:
@@ -33,6 +30,6 @@ class QueryStringGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if hostile_query(request.META.get("QUERY_STRING", "")):
+        if hostile_query(request.GET):
             return HttpResponseBadRequest(render_to_string("400.html", request=request))
         return self.get_response(request)
