@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 
 @login_required
@@ -17,8 +17,12 @@ def inbox(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def notification_open(request, note_id):
+    """GET shows the notice (nothing changes); its button POSTs here: marked read, then on to its link."""
     note = get_object_or_404(request.user.notifications, pk=note_id)
+    if request.method != "POST":
+        return render(request, "notices/notice.html", {"note": note})
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.querystring.QueryStringGuardMiddleware",  # after CSP and auth: its 400 page is the portal's own
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -325,6 +327,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
     }
+}
+
+# Permissions-Policy (django-permissions-policy): the browser features the portal never uses are off for it
+# and for anything it might embed.  (publickey-credentials-get is left to the browser's default.)
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment", "screen-wake-lock", "serial",
+        "usb", "xr-spatial-tracking")},
+    "fullscreen": ["self"],
 }
 
 LOGGING = {

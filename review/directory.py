@@ -25,6 +25,7 @@ from applications.certificates import verification_url
 from applications.models import Application, Certificate
 from applications.selectors import directory_entries, directory_programmes
 from applications.states import State
+from portal.spreadsheets import csv_row
 
 
 class DirectoryStatus:
@@ -160,10 +161,11 @@ class _Echo:
 
 
 def csv_lines(rows):
-    """The CSV file's lines: a byte-order mark (so Excel reads the Chinese as UTF-8), the headings, the rows."""
+    """The CSV file's lines: a byte-order mark (so Excel reads the Chinese as UTF-8), the headings, the rows
+    (formula-like text with an apostrophe in front: :mod:`portal.spreadsheets`)."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([str(label) for _key, label, _about in OPEN_DATA_COLUMNS])
     labels = {DirectoryStatus.IN_FORCE: _("Filed (in force)"), DirectoryStatus.REVOKED: _("Revoked")}
     for row in rows:
         values = dict(row, status=labels[row["status"]])
-        yield writer.writerow([values[key] for key, _label, _about in OPEN_DATA_COLUMNS])
+        yield writer.writerow(csv_row(values[key] for key, _label, _about in OPEN_DATA_COLUMNS))

@@ -10,6 +10,7 @@ from applications.documents import wording
 from applications.models import Application, Programme
 from notices.documents import kind
 from notices.models import Job
+from portal.spreadsheets import append_row
 
 from .models import RecommendationBatch
 
@@ -59,17 +60,17 @@ def summary_workbook(batch, number="") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "推荐汇总表"
-    sheet.append([f"{batch.programme.title}推荐汇总表"])
+    append_row(sheet, [f"{batch.programme.title}推荐汇总表"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"推荐单位：{batch.district.name}", None, None, f"文号：{number or '（待编号）'}", None, None,
-                  f"推荐日期：{timezone.localtime(batch.at):%Y-%m-%d}"])
-    sheet.append([label for label, _width in SUMMARY_COLUMNS])
+    append_row(sheet, [f"推荐单位：{batch.district.name}", None, None, f"文号：{number or '（待编号）'}", None, None,
+                       f"推荐日期：{timezone.localtime(batch.at):%Y-%m-%d}"])
+    append_row(sheet, [label for label, _width in SUMMARY_COLUMNS])
     for index, (_label, width) in enumerate(SUMMARY_COLUMNS, start=1):
         sheet.cell(row=3, column=index).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
     for entry in batch.entries.order_by("rank"):
-        sheet.append([entry.rank, entry.reference, entry.name, entry.lead_name, entry.member_count, entry.field,
-                      entry.opinion])
+        append_row(sheet, [entry.rank, entry.reference, entry.name, entry.lead_name, entry.member_count, entry.field,
+                           entry.opinion])
         sheet.cell(row=sheet.max_row, column=len(SUMMARY_COLUMNS)).alignment = Alignment(wrap_text=True,
                                                                                         vertical="top")
     sheet.freeze_panes = "A4"

@@ -31,6 +31,7 @@ from applications.selectors import visible_applications
 from applications.stages import StageKey
 from applications.states import State
 from portal.models import District, Role
+from portal.spreadsheets import append_row
 
 from .models import Assignment, PublicityEntry, TransitionLog, combine_totals
 
@@ -339,7 +340,7 @@ def export_workbook(queryset, today=None, progress=None) -> bytes:
         cell = WriteOnlyCell(sheet, value=str(label))
         cell.font = Font(bold=True)
         header.append(cell)
-    sheet.append(header)
+    append_row(sheet, header)
     written = 0
     for row in export_rows(queryset, today):
         if row[7] is not None:  # the submission time, shown as a date and time
@@ -349,7 +350,7 @@ def export_workbook(queryset, today=None, progress=None) -> bytes:
             if row[index] is not None:
                 row[index] = WriteOnlyCell(sheet, value=row[index])
                 row[index].number_format = "yyyy-mm-dd"
-        sheet.append(row)
+        append_row(sheet, row)
         written += 1
         if progress is not None and written % EXPORT_CHUNK == 0:
             progress(written)

@@ -23,6 +23,7 @@ from applications.models import Application, Certificate
 from applications.states import State
 from portal import creditcode
 from portal.models import Division, Unit, UnitType
+from portal.spreadsheets import append_row
 
 #: The most rows one sheet may hold (a larger register is imported in parts).
 MAX_ROWS = 2000
@@ -311,7 +312,7 @@ def template_workbook(programme) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Consortia")[:31]
-    sheet.append([str(c.label) for c in COLUMNS])
+    append_row(sheet, [str(c.label) for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True, color="C00000" if column.required else None)
@@ -320,19 +321,19 @@ def template_workbook(programme) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     notes = book.create_sheet(_("Notes")[:31])
-    notes.append([_("Programme"), programme.title])
-    notes.append([_("Headings in red must be filled in. Delete the example row before importing.")])
-    notes.append([])
-    notes.append([_("Column"), _("Required"), _("How to fill it in")])
+    append_row(notes, [_("Programme"), programme.title])
+    append_row(notes, [_("Headings in red must be filled in. Delete the example row before importing.")])
+    append_row(notes, [])
+    append_row(notes, [_("Column"), _("Required"), _("How to fill it in")])
     for column in COLUMNS:
-        notes.append([str(column.label), _("yes") if column.required else "", str(column.help)])
-    notes.append([])
-    notes.append([_("Unit types")] + [str(label) for _value, label in UnitType.choices])
+        append_row(notes, [str(column.label), _("yes") if column.required else "", str(column.help)])
+    append_row(notes, [])
+    append_row(notes, [_("Unit types")] + [str(label) for _value, label in UnitType.choices])
     if programme.field_names():
-        notes.append([_("Fields of this programme")] + programme.field_names())
+        append_row(notes, [_("Fields of this programme")] + programme.field_names())
     notes.column_dimensions["A"].width = 34
     notes.column_dimensions["C"].width = 70
-    sheet.append([c.example for c in COLUMNS])
+    append_row(sheet, [c.example for c in COLUMNS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

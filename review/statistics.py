@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.selectors import visible_applications
 from applications.states import ACTIVE_STATES, State
+from portal.spreadsheets import append_row
 from review.filters import LIST_ROLES, days_waited, scoped_programmes
 from review.models import TransitionLog
 
@@ -175,7 +176,7 @@ def add_sheet(workbook, title, header, widths):
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(title=str(title)[:31])
-    sheet.append([str(h) for h in header])
+    append_row(sheet, [str(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(widths, start=1):
@@ -193,23 +194,23 @@ def workbook(found, scope_label, today=None) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")[:31]
-    summary.append([_("Statistics of applications"), scope_label])
-    summary.append([_("Made on"), today.isoformat()])
-    summary.append([_("Applications (drafts not counted)"), found["total"]])
+    append_row(summary, [_("Statistics of applications"), scope_label])
+    append_row(summary, [_("Made on"), today.isoformat()])
+    append_row(summary, [_("Applications (drafts not counted)"), found["total"]])
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 50
     for name, title, label, value in SHEETS:
         extra = [_("Stays measured")] if name == "medians" else []
         sheet = add_sheet(book, title, [label, value, *extra], [40, 14, 14])
         for row in found[name]:
-            sheet.append([row.label, row.value, *([row.count] if extra else [])])
+            append_row(sheet, [row.label, row.value, *([row.count] if extra else [])])
     sheet = add_sheet(book, _("Waiting longest"), [_("Consortium"), _("Lead unit"), _("Programme"),
                                                 _("District office"), _("State"), _("Days waited")],
                    [36, 32, 32, 26, 22, 12])
     for application in found["waiting"]:
-        sheet.append([str(application), application.unit.name, application.programme.title,
-                      application.district.name if application.district else "",
-                      str(application.get_state_display()), application.days_waited])
+        append_row(sheet, [str(application), application.unit.name, application.programme.title,
+                           application.district.name if application.district else "",
+                           str(application.get_state_display()), application.days_waited])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

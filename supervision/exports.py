@@ -6,6 +6,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.spreadsheets import append_row
 from review.statistics import add_sheet
 
 
@@ -17,18 +18,18 @@ def funds_workbook(rows, totals, scope_label, today=None) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = _("Summary")[:31]
-    summary.append([_("Funds granted and recovered"), scope_label])
-    summary.append([_("Made on"), today.isoformat()])
-    summary.append([_("Granted (10k yuan)"), totals["granted"]])
-    summary.append([_("Recovered (10k yuan)"), totals["recovered"]])
-    summary.append([_("Net (10k yuan)"), totals["net"]])
+    append_row(summary, [_("Funds granted and recovered"), scope_label])
+    append_row(summary, [_("Made on"), today.isoformat()])
+    append_row(summary, [_("Granted (10k yuan)"), totals["granted"]])
+    append_row(summary, [_("Recovered (10k yuan)"), totals["recovered"]])
+    append_row(summary, [_("Net (10k yuan)"), totals["net"]])
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 50
     sheet = add_sheet(book, _("By programme and year"), [
         _("Programme"), _("Year"), _("Granted (10k yuan)"), _("Recovered (10k yuan)"), _("Net (10k yuan)"),
         _("Consortia funded")], [40, 8, 18, 18, 18, 16])
     for row in rows:
-        sheet.append([row["title"], row["year"], row["granted"], row["recovered"], row["net"], row["consortia"]])
+        append_row(sheet, [row["title"], row["year"], row["granted"], row["recovered"], row["net"], row["consortia"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -55,7 +55,8 @@ def import_list(request):
 def import_template(request):
     """The sheet to fill in, for the chosen programme (headings, an example row, notes)."""
     require_staff(request)
-    programme = get_object_or_404(_programmes(request), pk=request.GET.get("programme") or 0)
+    chosen = request.GET.get("programme", "")
+    programme = get_object_or_404(_programmes(request), pk=int(chosen) if chosen.isascii() and chosen.isdigit() else 0)
     response = HttpResponse(template_workbook(programme), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"import-{programme.code}.xlsx")
     return response

@@ -173,14 +173,23 @@ def test_inbox_unread_count_and_mark_read(dispatch, client):
     page = client.get(reverse("review:workspace")).content.decode()
     assert 'id="unread-count"' in page
     note = Notification.objects.filter(recipient=applicant).first()
-    assert client.get(reverse("notices:notification_open", args=[note.pk])).status_code == 302
+    url = reverse("notices:notification_open", args=[note.pk])
+    inbox = client.get(reverse("notices:inbox")).content.decode()
+    assert f'method="post" action="{url}"' in inbox and f'href="{url}"' not in inbox
+    shown = client.get(url)  # GET shows the notice and changes nothing
+    assert shown.status_code == 200 and note.subject in shown.content.decode() and 'id="notice-open"' in shown.content.decode()
+    note.refresh_from_db()
+    assert note.read_at is None
+    assert client.post(url)["Location"] == (note.url or reverse("notices:inbox"))
     note.refresh_from_db()
     assert note.read_at is not None
+    assert client.put(url).status_code == 405
     client.post(reverse("notices:inbox_mark_all_read"))
     assert 'id="unread-count"' not in client.get(reverse("review:workspace")).content.decode()
     other = UserFactory(unit=UnitFactory())
     client.force_login(other)
     assert client.get(reverse("notices:notification_open", args=[note.pk])).status_code == 404
+    assert client.post(reverse("notices:notification_open", args=[note.pk])).status_code == 404
 
 
 # --- a real worker on the real Redis ------------------------------------------------------------------
