@@ -42,7 +42,7 @@ def logged_in(client):
 
 
 def test_every_back_office_role_needs_a_second_factor_and_applicants_do_not():
-    assert SECOND_FACTOR_ROLES == {Role.DISTRICT, Role.EXPERT, Role.STAFF, Role.ADMIN, Role.EVALUATOR}
+    assert SECOND_FACTOR_ROLES == {Role.DISTRICT, Role.EXPERT, Role.STAFF, Role.ADMIN, Role.EVALUATOR, Role.REGISTRAR}
     assert Role.APPLICANT not in SECOND_FACTOR_ROLES
 
 

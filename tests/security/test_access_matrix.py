@@ -32,7 +32,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from applications.certificates import verification_code
-from review.models import Assignment
+from review.models import Assignment, PoolProposal
 
 from . import victims
 
@@ -46,6 +46,7 @@ PK_OF = {
     "review:export_detail": "export", "review:export_status": "export", "review:export_download": "export",
     "review:import_detail": "paper_import", "review:import_invite": "paper_import",
     "review:credit_edit": "credit",
+    "review:proposal_detail": "proposal", "review:proposal_decide": "proposal",
 }
 
 
@@ -94,6 +95,7 @@ FILL = {
     "change_id": lambda d, name: [(d.change.pk, None)],
     "rectification_id": lambda d, name: [(d.rectification.pk, None)],
     "revocation_id": lambda d, name: [(d.revocation.pk, None)],
+    "kind": lambda d, name: [(kind, None) for kind in PoolProposal.Kind.values],
     # someone else's account in a reset link, without their token (the token is the secret of the e-mail)
     "uidb64": lambda d, name: [(urlsafe_base64_encode(force_bytes(d.owner.pk)), None)],
     "token": lambda d, name: [("set-password", None), (default_token_generator.make_token(d.stranger), None)],

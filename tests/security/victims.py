@@ -158,6 +158,12 @@ def _back_office(data):
     paper.save()
     data.paper_import = paper
     data.paper_filing = review_models.PaperFiling.objects.create(application=data.filed, source=paper, row=2)
+    expert = review_models.Expert.objects.filter(active=True).first() or review_models.Expert.objects.create(
+        name="专家", title="教授", affiliation="大学")
+    data.proposal = review_models.PoolProposal.objects.create(
+        kind=review_models.PoolProposal.Kind.RELATION, expert=expert, reason=marker("PROPOSAL"),
+        values={"credit_code": make_credit_code(), "note": marker("PROPNOTE")}, proposed_by=staff,
+        authority=staff.authority)
 
 
 def _weihai(data):
@@ -282,6 +288,7 @@ def victim_rows(data):
         (review_models.PublicityEntry, {"application__in": apps}), (review_models.Objection, {"entry__application__in": apps}),
         (review_models.RecommendationBatch, {"pk": data.batch.pk}), (review_models.ExportJob, {"pk": data.export.pk}),
         (review_models.PaperImport, {"pk": data.paper_import.pk}), (CreditRecord, {"pk": data.credit.pk}),
+        (review_models.PoolProposal, {"pk": data.proposal.pk}),
         (Notification, {"recipient__in": users}),
         (sup.AnnualReport, {"application__in": apps}), (sup.Evaluation, {"application__in": apps}),
         (sup.EvaluatorCommission, {"application__in": apps}), (sup.ChangeRequest, {"application__in": apps}),
