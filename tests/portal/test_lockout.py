@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import Role
 from portal.clientip import client_ip
+from portal.models import Role
 from tests.factories import AuthorityFactory, UserFactory
 
 PASSWORD = "pass-word-123"
