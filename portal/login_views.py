@@ -6,9 +6,10 @@ recovery code) with the portal's templates and wording; ``portal.security`` hold
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from two_factor import views as two_factor_views
@@ -57,6 +58,11 @@ class LoginView(two_factor_views.LoginView):
     def post(self, request, *args, **kwargs):
         if self.steps.current == self.AUTH_STEP and security.login_ip_blocked(request):
             return _blocked(request)
+        step = request.POST.get(f"{self.prefix}-current_step")
+        if step is not None and step not in self.get_form_list():  # a stale or forged form: start again
+            self.storage.reset()
+            messages.error(request, _("The login form has expired. Please log in again."))
+            return redirect(request.get_full_path())
         return super().post(request, *args, **kwargs)
 
     def get_form(self, step=None, **kwargs):

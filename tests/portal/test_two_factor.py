@@ -118,6 +118,15 @@ def test_a_wrong_code_is_refused_and_further_tries_are_slowed(client, staff):
     assert b"Too many wrong codes (1). Wait a moment, then try again." in again.content
 
 
+def test_a_stale_or_forged_login_step_starts_again_with_a_message(client, staff):
+    response = client.post(reverse("login"), {**login_data("staffer"), "login_view-current_step": "\x1b[31m"})
+    assert response.status_code == 302 and not logged_in(client)
+    page = client.get(response.url)
+    assert b"The login form has expired. Please log in again." in page.content
+    again = client.post(reverse("login"), login_data("staffer"))  # the password step works again
+    assert again.status_code == 302 and logged_in(client)
+
+
 def test_a_recovery_code_works_once(client, staff):
     code_for(staff)  # enrolled
     device = StaticDevice.objects.create(user=staff, name="backup")

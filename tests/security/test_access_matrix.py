@@ -25,6 +25,7 @@ import time
 from collections import Counter
 
 import pytest
+from captcha.models import CaptchaStore
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -96,6 +97,8 @@ FILL = {
     "rectification_id": lambda d, name: [(d.rectification.pk, None)],
     "revocation_id": lambda d, name: [(d.revocation.pk, None)],
     "kind": lambda d, name: [(kind, None) for kind in PoolProposal.Kind.values],
+    # the objection form's challenge pictures: public by design, a fresh challenge's key
+    "key": lambda d, name: [(CaptchaStore.generate_key(), None)],
     # someone else's account in a reset link, without their token (the token is the secret of the e-mail)
     "uidb64": lambda d, name: [(urlsafe_base64_encode(force_bytes(d.owner.pk)), None)],
     "token": lambda d, name: [("set-password", None), (default_token_generator.make_token(d.stranger), None)],
