@@ -101,7 +101,7 @@ def overview(application, today=None):
         rectification.overdue = rectification.is_overdue(today)
     funds, entries = funds_by_year(application)
     return {
-        "application": application, "profile": profile_of(application.programme), "today": today,
+        "application": application, "profile": profile_of(application.programme, create=False), "today": today,
         "reports": reports,
         "evaluations": list(application.evaluations.select_related("attachment").order_by("-period")),
         "changes": list(application.change_requests.select_related("charter").order_by("-requested_at", "-pk")),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.clientip import client_ip
 from portal.models import District, Role
 
 from ..drafting import copy_application
@@ -103,7 +104,7 @@ def application_submit(request, pk):
             messages.error(request, _("Please tick the declaration to confirm the submission."))
         else:
             try:
-                submitted = submit(application.pk, request.user, ip=request.META.get("REMOTE_ADDR"))
+                submitted = submit(application.pk, request.user, ip=client_ip(request))
             except ActionRefused as error:
                 messages.error(request, str(error))
             else:

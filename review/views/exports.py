@@ -1,6 +1,9 @@
 """The staff list's Excel export: a small one at once, a large one made in the background.
 
-Up to ``EXPORT_IMMEDIATE_ROWS`` rows the file is the response.  Beyond, the export is queued
+The export is asked for by a POST (the list's export button, a form with the CSRF token whose action keeps the
+list's query string): a large one writes an ``ExportJob``, and nothing may change state on a GET.  A GET of the
+export URL (a bookmark, a link from before, a prefetching browser) makes nothing: it shows how many rows the
+filters select and the same button to confirm.  Up to ``EXPORT_IMMEDIATE_ROWS`` rows the file is the response.  Beyond, the export is queued
 (:mod:`review.services.exports`) and the user is sent to its page, which shows the progress (updated
 from ``export_status``) and then the download link; an inbox notice says when it is ready.  An export is
 its requester's only: another user's id is a 404.
@@ -16,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from portal.downloads import private_file
 from review.filters import export_workbook
@@ -27,14 +31,28 @@ from .lists import _filtered, _list_user
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _list_query(request):
+    """The list's query string without its page (what the export keeps, what the list is linked back with)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def staff_export(request):
+    """POST: the file (or its background job); GET: the page that asks to confirm, which makes nothing."""
     _list_user(request)
     filterset = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("Some filters are not valid; nothing was exported."))
         return redirect(f"{reverse('review:staff_list')}?{request.GET.urlencode()}")
     total = filterset.qs.count()
+    if request.method != "POST":
+        query = _list_query(request)
+        return render(request, "review/staff/export_confirm.html", {
+            "total": total, "query": query, "list_url": f"{reverse('review:staff_list')}?{query}" if query
+            else reverse("review:staff_list")})
     if total > settings.EXPORT_IMMEDIATE_ROWS:
         job, created = request_export(request.user, export_filters(request.GET), total)
         if created:

@@ -18,14 +18,14 @@ from .reports import SupervisionFile
 
 
 def _lead_message(change):
-    profile = profile_of(change.application.programme)
+    profile = profile_of(change.application.programme, create=False)
     return _("The lead unit of an innovation consortium may not change (%(cite)s).") % {
         "cite": profile.cite(profile.lead_citation)}
 
 
 @condition(_lead_message)
 def lead_may_change(change):
-    return change.kind != ChangeKind.LEAD or not profile_of(change.application.programme).lead_change_forbidden
+    return change.kind != ChangeKind.LEAD or not profile_of(change.application.programme, create=False).lead_change_forbidden
 
 
 @condition(_("The consortium is revoked: no change can be filed."))

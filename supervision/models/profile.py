@@ -102,11 +102,15 @@ class SupervisionProfile(models.Model):
         return sorted({int(d) for d in (self.reminder_days or []) if int(d) > 0}, reverse=True)
 
 
-def profile_of(programme):
-    """The programme's profile (made from the seed or the defaults the first time it is asked for)."""
+def profile_of(programme, create=True):
+    """The programme's profile (made from the seed or the defaults the first time it is asked for).  With
+    ``create=False`` (what a page reads on a GET, which writes nothing) a programme without a row gets the same
+    values unsaved."""
     try:
         return programme.supervision_profile
     except SupervisionProfile.DoesNotExist:
+        if not create:
+            return SupervisionProfile(programme=programme, **defaults_for(programme.code))
         profile, _created = SupervisionProfile.objects.get_or_create(programme=programme,
                                                                      defaults=defaults_for(programme.code))
         return profile

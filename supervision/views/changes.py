@@ -35,7 +35,7 @@ def change_new(request, application_id):
             if done:
                 return redirect("supervision:consortium", application.pk)
     return render(request, "supervision/change_new.html", {
-        "application": application, "form": form, "profile": profile_of(application.programme)})
+        "application": application, "form": form, "profile": profile_of(application.programme, create=False)})
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from applications import lifecycle
+from portal import clientip
 from portal.lifecycle import ActionRefused
 
 from ..selectors import consortia_in_scope, in_scope
@@ -44,7 +45,8 @@ def run(request, action, done):
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
+    """The client's address (behind the trusted proxies): portal.clientip, as the review pages and axes read it."""
+    return clientip.client_ip(request)
 
 
 def page_of(request, queryset, per_page=25):

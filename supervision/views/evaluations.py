@@ -40,7 +40,7 @@ def evaluation_edit(request, application_id):
         else:
             messages.error(request, _("Nothing was saved: please correct the fields marked in red."))
     return render(request, "supervision/evaluation_edit.html", {
-        "application": application, "form": form, "profile": profile_of(application.programme)})
+        "application": application, "form": form, "profile": profile_of(application.programme, create=False)})
 
 
 @login_required

@@ -506,3 +506,16 @@ def test_a_second_application_with_the_same_name_to_the_same_call_is_refused(see
     assert Application.objects.get(pk=again.pk).state == State.DRAFT
     services.fire(first.pk, "withdraw", first.created_by, reason="重新组织")
     assert services.submit(again.pk, first.created_by).state != State.DRAFT
+
+
+def test_the_submission_logs_the_client_behind_one_trusted_proxy(client, draft, applicant, settings):
+    """The submission's log entry holds portal.clientip's address: behind one trusted proxy, the entry it appended."""
+    from review.models import TransitionLog
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    complete(draft)
+    client.force_login(applicant)
+    upload(client, draft, pdfs.blank_pdf())
+    client.post(reverse("applications:application_submit", args=[draft.pk]), {"confirm": "1"},
+                REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    assert TransitionLog.objects.get(application=draft, transition="submit").ip == "198.51.100.7"

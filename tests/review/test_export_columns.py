@@ -8,7 +8,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -16,7 +15,7 @@ from applications.models import Programme
 from applications.states import State
 from review.filters import EXPORT_COLUMNS, export_workbook, staff_queryset
 from review.models import Assignment, TransitionLog
-from tests.review.test_review_queries import clone
+from tests.review.test_review_queries import clone, export
 from tests.review_factories import make_application, move_log, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def test_the_new_columns_hold_each_applications_values(client, seeded):
     zgc = make_application("zgc-2026", state=State.APPROVED, members=3)
     staff = staff_user(weihai.programme.authority)
     client.force_login(staff)
-    rows = rows_of(client.get(reverse("review:staff_export"), HTTP_ACCEPT_LANGUAGE="en").content)
+    rows = rows_of(export(client, HTTP_ACCEPT_LANGUAGE="en").content)
     assert rows[0] == HEADER
     row = by_name(rows)[weihai.name]
     entry = weihai.publicity_entries.select_related("batch").get()
@@ -68,7 +67,7 @@ def test_the_new_columns_hold_each_applications_values(client, seeded):
     assert row["Experts scored"] == 5 and row["Expert average"] == 69 and row["Expert aggregate"] == 80
 
     client.force_login(staff_user(zgc.programme.authority))
-    row = by_name(rows_of(client.get(reverse("review:staff_export"), HTTP_ACCEPT_LANGUAGE="en").content))[zgc.name]
+    row = by_name(rows_of(export(client, HTTP_ACCEPT_LANGUAGE="en").content))[zgc.name]
     assert day(row["Approved on"]) == timezone.localdate(zgc.log.get(transition="approve").at)
     assert row["Experts scored"] == 3 and row["Expert average"] == row["Expert aggregate"] == 85
     assert row["Certificate number"] is None and row["Filed on"] is None and row["Publicity from"] is None

@@ -6,15 +6,19 @@ import datetime
 import io
 
 import pytest
+from django.http import QueryDict
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from lxml import html
 from openpyxl import load_workbook
 
 from applications.states import State
 from notices.models import Notification
 from review.models import ExportJob
 from review.services import exports
-from tests.review.test_review_queries import clone
+from tests.review.test_review_queries import clone, export
 from tests.review_factories import applicant_user, district_user, quick_application, staff_user, unit_in
 
 
@@ -46,7 +50,7 @@ def test_a_large_export_is_made_in_the_background(client, weihai, staff, small_l
     quick_application("zgc-2026", "awaiting_decision")  # another authority's: never in this export
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):  # Celery runs eagerly here (no broker)
-        response = client.get(reverse("review:staff_export"), {"state": State.FORMAL_REVIEW, "page": 2})
+        response = export(client, {"state": State.FORMAL_REVIEW, "page": 2})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("review:export_detail", args=[job.pk])
     assert job.params == {"state": [State.FORMAL_REVIEW]} and job.user == staff
@@ -66,7 +70,7 @@ def test_a_large_export_is_made_in_the_background(client, weihai, staff, small_l
 
 def test_a_small_export_is_the_response(client, weihai, staff, small_limit):
     client.force_login(staff)
-    response = client.get(reverse("review:staff_export"))
+    response = export(client)
     assert response.status_code == 200 and len(sheet_rows(response.content)) == 2
     assert not ExportJob.objects.exists()
 
@@ -75,9 +79,9 @@ def test_asking_again_while_it_is_made_finds_the_same_export(client, weihai, sta
     small_limit.OUTBOX_DISPATCH = False  # the broker never takes it: it stays pending
     clone(weihai, 5)
     client.force_login(staff)
-    first = client.get(reverse("review:staff_export"))
-    again = client.get(reverse("review:staff_export"), {"page": 3})
-    other = client.get(reverse("review:staff_export"), {"o": "name"})
+    first = export(client)
+    again = export(client, {"page": 3})
+    other = export(client, {"o": "name"})
     assert first["Location"] == again["Location"] != other["Location"]
     assert ExportJob.objects.filter(status=ExportJob.Status.PENDING).count() == 2
     page = client.get(first["Location"]).content.decode()
@@ -88,7 +92,7 @@ def test_an_export_is_its_requesters_only(client, weihai, staff, small_limit):
     small_limit.OUTBOX_DISPATCH = False
     clone(weihai, 5)
     client.force_login(staff)
-    job = ExportJob.objects.get(pk=int(client.get(reverse("review:staff_export"))["Location"].split("/")[-2]))
+    job = ExportJob.objects.get(pk=int(export(client)["Location"].split("/")[-2]))
     for url in ("review:export_detail", "review:export_status", "review:export_download"):
         client.force_login(staff_user(weihai.programme.authority, new=True))
         assert client.get(reverse(url, args=[job.pk])).status_code == 404
@@ -174,3 +178,59 @@ def test_finished_exports_are_deleted_after_their_keeping_time(weihai, staff, sm
     ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
     exports.sweep()
     assert not ExportJob.objects.filter(pk=job.pk).exists() and not storage.exists(name)
+
+
+# --- the export is a POST: nothing is made on a GET -------------------------------------------------
+
+def export_form(page):
+    """The export form of a page (the list, the confirm page): its method, action and CSRF token."""
+    form = html.fromstring(page).get_element_by_id("export-form")
+    token = form.xpath(".//input[@name='csrfmiddlewaretoken']/@value")
+    return form.get("method"), form.get("action"), token[0] if token else None
+
+
+def test_a_get_of_the_export_makes_nothing_and_asks_to_confirm(client, weihai, staff, small_limit):
+    small_limit.OUTBOX_DISPATCH = False
+    clone(weihai, 5)
+    client.force_login(staff)
+    url = f"{reverse('review:staff_export')}?state={State.FORMAL_REVIEW}&page=2"
+    response = client.get(url)
+    assert response.status_code == 200 and not ExportJob.objects.exists()  # more rows than a file at once: no job
+    page = response.content.decode()
+    assert "The list's filters select 6 applications." in page
+    method, action, token = export_form(page)
+    assert method == "post" and token
+    assert action == f"{reverse('review:staff_export')}?state={State.FORMAL_REVIEW}"  # the filters, not the page
+    assert client.get(url).status_code == 200 and not ExportJob.objects.exists()  # asked again: still nothing
+    response = client.post(action)  # the confirm button
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("review:export_detail", args=[job.pk])
+    assert job.params == {"state": [State.FORMAL_REVIEW]} and job.total == 6
+
+
+def test_other_methods_are_refused(client, weihai, staff, small_limit):
+    clone(weihai, 5)
+    client.force_login(staff)
+    for method in ("put", "delete", "patch"):
+        response = getattr(client, method)(reverse("review:staff_export"))
+        assert response.status_code == 405 and response["Allow"] == "GET, POST"
+    assert not ExportJob.objects.exists()
+
+
+def test_the_lists_export_button_posts_the_lists_filters_with_the_csrf_token(weihai, staff, small_limit):
+    small_limit.OUTBOX_DISPATCH = False
+    clone(weihai, 5)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    response = client.get(reverse("review:staff_list"), {"state": State.FORMAL_REVIEW, "q": "海洋", "page": 1})
+    method, action, token = export_form(response.content.decode())
+    assert method == "post" and token
+    path, query = action.split("?")
+    assert path == reverse("review:staff_export")
+    assert QueryDict(query) == QueryDict(urlencode({"state": State.FORMAL_REVIEW, "q": "海洋"}))
+    assert client.post(action).status_code == 403 and not ExportJob.objects.exists()  # no token: refused
+    response = client.post(action, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and len(sheet_rows(response.content)) == 2  # 威海 only: the file at once
+    response = client.post(reverse("review:staff_export"), {"csrfmiddlewaretoken": token})  # the whole list
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("review:export_detail", args=[job.pk]) and job.total == 6

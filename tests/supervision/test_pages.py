@@ -180,3 +180,26 @@ def test_staff_edit_their_own_programmes_supervision_profiles_in_the_admin(make_
     assert client.get(f"/admin/supervision/supervisionprofile/{mine.pk}/change/").status_code == 200
     assert client.get(f"/admin/supervision/supervisionprofile/{theirs.pk}/change/").status_code == 302  # not theirs
     assert client.get("/admin/supervision/annualreport/").status_code == 403
+
+
+def test_the_log_records_the_client_behind_one_trusted_proxy(make_consortium, client, settings):
+    """The address logged is portal.clientip's (as axes and the objection limits read it): behind one trusted
+    proxy, the entry that proxy appended to X-Forwarded-For, not the proxy's own nor what the client wrote."""
+    from supervision.models import SupervisionLog
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    app = make_consortium("jiangsu-2026", filed_on=datetime.date(2025, 6, 30))
+    proxy = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 198.51.100.7"}
+    with at(2026, 5, 20):
+        client.force_login(app.applicant)
+        client.post(reverse("supervision:report_start", args=[app.pk]), {"year": 2025})
+        report = AnnualReport.objects.get(application=app, year=2025)
+        client.post(reverse("supervision:report_edit", args=[report.pk]), {**REPORT, "submit": "1", "confirm": "1"},
+                    **proxy)
+        report.refresh_from_db()
+        assert report.state == ReportState.SUBMITTED
+        settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the socket's address, the header ignored
+        client.force_login(app.staff)
+        client.post(reverse("supervision:report_review", args=[report.pk]), {"accept": "1"}, **proxy)
+    log = SupervisionLog.objects.filter(application=app).order_by("at", "pk")
+    assert [(e.transition, e.ip) for e in log] == [("submit", "198.51.100.7"), ("accept", "10.0.0.2")]
