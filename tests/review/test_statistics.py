@@ -24,6 +24,7 @@ from tests.review_factories import (
     expert_user,
     make_application,
     quick_application,
+    rewriting_history,
     staff_user,
     unit_in,
 )
@@ -35,8 +36,9 @@ def timed(app, *days):
     """Place the application's log entries (in their order) ``days`` after START, and its waiting time with them."""
     entries = list(TransitionLog.objects.filter(application=app).order_by("at", "id"))
     assert len(entries) == len(days), [e.transition for e in entries]
-    for entry, day in zip(entries, days, strict=True):
-        TransitionLog.objects.filter(pk=entry.pk).update(at=START + datetime.timedelta(days=day))
+    with rewriting_history():
+        for entry, day in zip(entries, days, strict=True):
+            TransitionLog.objects.filter(pk=entry.pk).update(at=START + datetime.timedelta(days=day))
     Application.objects.filter(pk=app.pk).update(waiting_since=START + datetime.timedelta(days=days[-1]))
     return app
 
