@@ -50,20 +50,27 @@ def _blocked(request):
         "address_blocked": True, "cooloff_minutes": round(settings.AXES_COOLOFF_TIME * 60)}, status=429)
 
 
+def _stale_step(view, request):
+    """A wizard's form posted for a step it does not have (an old page, a forged field): the wizard starts again,
+    with a message, instead of showing a step without saying why."""
+    step = request.POST.get(f"{view.prefix}-current_step")
+    if step is None or step in view.get_form_list():
+        return None
+    view.storage.reset()
+    messages.error(request, view.stale_message)
+    return redirect(request.get_full_path())
+
+
 class LoginView(two_factor_views.LoginView):
     """Password, then (for a user with a device) the authenticator's code or a recovery code."""
 
     template_name = "registration/login.html"
+    stale_message = _("The login form has expired. Please log in again.")
 
     def post(self, request, *args, **kwargs):
         if self.steps.current == self.AUTH_STEP and security.login_ip_blocked(request):
             return _blocked(request)
-        step = request.POST.get(f"{self.prefix}-current_step")
-        if step is not None and step not in self.get_form_list():  # a stale or forged form: start again
-            self.storage.reset()
-            messages.error(request, _("The login form has expired. Please log in again."))
-            return redirect(request.get_full_path())
-        return super().post(request, *args, **kwargs)
+        return _stale_step(self, request) or super().post(request, *args, **kwargs)
 
     def get_form(self, step=None, **kwargs):
         return _portal_wording(super().get_form(step, **kwargs))
@@ -76,6 +83,11 @@ class LoginView(two_factor_views.LoginView):
 
 class SetupView(two_factor_views.SetupView):
     """Enrolment: scan the QR code, enter the first code."""
+
+    stale_message = _("The set-up form has expired. Please start again.")
+
+    def post(self, request, *args, **kwargs):
+        return _stale_step(self, request) or super().post(request, *args, **kwargs)
 
     def get_form(self, step=None, **kwargs):
         return _portal_wording(super().get_form(step, **kwargs))

@@ -127,6 +127,15 @@ def test_a_stale_or_forged_login_step_starts_again_with_a_message(client, staff)
     assert again.status_code == 302 and logged_in(client)
 
 
+def test_a_forged_enrolment_step_starts_the_set_up_again_with_a_message(client, staff):
+    assert client.post(reverse("login"), login_data("staffer")).status_code == 302  # no device yet: to enrolment
+    response = client.post(reverse("two_factor:setup"), {"setup_view-current_step": "\x1b[31m"})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert b"The set-up form has expired. Please start again." in page.content
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+
+
 def test_a_recovery_code_works_once(client, staff):
     code_for(staff)  # enrolled
     device = StaticDevice.objects.create(user=staff, name="backup")

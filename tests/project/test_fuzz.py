@@ -26,10 +26,12 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
+from two_factor.plugins.registry import registry
 
 from applications.certificates import verification_code
 from applications.models import Application
 from applications.selectors import visible_applications
+from portal.login_views import LoginView, SetupView
 from tests.browser.pages import seed, visits
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=4,
@@ -45,6 +47,10 @@ SKIPPED_NAMES = {"logout"}
 #: Answers that are a page or a redirect (never a 5xx).
 ANSWERS = {200, 204, 301, 302, 303, 400, 403, 404, 405, 409, 410}
 #: What a page that refuses input shows: a field's error, a form's error list, a message, the 400 page.
+#: The steps of the portal's multi-step forms (django-two-factor-auth's login and enrolment wizards; the method's
+#: own step, e.g. "generator", and the enrolment's "validation" are added by the wizard as it goes).
+WIZARD_STEPS = ({step for view in (LoginView, SetupView) for step, _form in view.form_list}
+                | {method.code for method in registry.get_methods()} | {"validation"})
 REFUSAL = re.compile(r'errorlist|invalid-feedback|is-invalid|class="alert|id="bad-request"|role="alert"')
 
 NASTY = ["\x00", "a\x00b", "\x1b[31m", "\u202e\u202dRTL", "😀🀄\U0010ffff", "x" * 5000, "长" * 3000, "-1", "0",
@@ -168,12 +174,25 @@ def check_answer(response, what):
     assert response.status_code < 500 and response.status_code in ANSWERS, (what, response.status_code)
 
 
-def check_refused_with_message(response, what):
-    """A form answered with a page (not a redirect) is a whole page that says why (an error or a message)."""
+def _next_wizard_step(page, data):
+    """Whether the page is a wizard's next step: a multi-step form (its ``<prefix>-current_step``) that moved on
+    from the step posted, which is progress, not a refusal."""
+    posted = {key: value for key, value in data.items() if key.endswith("-current_step")}
+    for key, value in posted.items():
+        shown = re.search(rf'name="{re.escape(key)}" value="([^"]*)"', page)
+        if shown and value in WIZARD_STEPS and shown.group(1) in WIZARD_STEPS and shown.group(1) != value:
+            return True
+    return False
+
+
+def check_refused_with_message(response, what, data=None):
+    """A form answered with a page (not a redirect) is a whole page that says why (an error or a message), or a
+    wizard's next step."""
     check_answer(response, what)
     if response.status_code in (200, 400) and "text/html" in response.get("Content-Type", ""):
         page = response.content.decode()
-        assert "</html>" in page and REFUSAL.search(page), (what, "a page without a message")
+        assert "</html>" in page and (REFUSAL.search(page) or _next_wizard_step(page, data or {})), (
+            what, "a page without a message")
 
 
 def fuzz_query(client, url, fields):
@@ -196,7 +215,7 @@ def fuzz_form(client, method, action, fields, multipart):
         if method == "POST":
             if not multipart:  # a browser sends no file through a form without multipart/form-data
                 data = {k: v for k, v in data.items() if not isinstance(v, SimpleUploadedFile)}
-            check_refused_with_message(client.post(action, data), f"POST {action} {data!r:.300}")
+            check_refused_with_message(client.post(action, data), f"POST {action} {data!r:.300}", data)
         else:
             check_answer(client.get(action, {k: v for k, v in data.items() if isinstance(v, str | list)}),
                          f"GET {action}")
