@@ -54,9 +54,9 @@ def _stream(data, filters=b"/FlateDecode"):
     return b"<< /Length %d /Filter %s >>\nstream\n" % (len(data), filters) + data + b"\nendstream"
 
 
-def bomb_pdf(inflated=200 * MB, where="fonts") -> bytes:
+def bomb_pdf(inflated=200 * MB, where="fonts", copies=1) -> bytes:
     """A one-page PDF with a stream of ``inflated`` zeros: the page's text (a page with fonts), the
-    content of a page without fonts, an object nothing uses, or deflated twice."""
+    content of a page without fonts, ``copies`` objects nothing uses, or deflated twice."""
     data = deflated_zeros(inflated)
     filters = b"/FlateDecode"
     if where == "twice":
@@ -67,7 +67,7 @@ def bomb_pdf(inflated=200 * MB, where="fonts") -> bytes:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, contents,
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     if where == "unused":
-        objects.append(_stream(data))
+        objects.extend(_stream(data) for _ in range(copies))
     return raw_pdf(objects)
 
 
@@ -243,14 +243,14 @@ def photo(exif_gps=True, orientation=1, size=(64, 32), kind="JPEG", text=None) -
     return out.getvalue()
 
 
-def png_bomb() -> bytes:
+def png_bomb(width=30_000, height=30_000) -> bytes:
     """A PNG of some 100 KB announcing 30,000 × 30,000 pixels (1 bit each: 112 MB once decoded)."""
     import struct
 
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    header = struct.pack(">IIBBBBB", 30_000, 30_000, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", deflated_zeros(108 * MB))
             + chunk(b"IEND", b""))
 

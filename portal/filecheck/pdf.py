@@ -30,7 +30,7 @@ MB = 1024 * 1024
 #: What one stream may inflate to, what all of them may, and the ratio above which a large one is a bomb.
 STREAM_LIMIT = 100 * MB
 TOTAL_LIMIT = 300 * MB
-RATIO_LIMIT, RATIO_FLOOR = 200, 20 * MB
+RATIO_LIMIT, RATIO_FLOOR = 500, 32 * MB  # a white page scanned to a Flate image reaches some 200:1
 #: pypdf's own output limit per stream (it keeps what it decodes: content, object and xref streams).
 PYPDF_LIMIT = 32 * MB
 #: Objects visited in the search for active content (a large report has some tens of thousands).
@@ -66,7 +66,8 @@ class _Inflater:
     def feed(self, chunk, budget):
         try:
             self._emit(self.inflater.decompress(chunk, _OUT), budget)
-            while self.inflater.unconsumed_tail and self.peak() <= budget:
+            # (after its end, zlib keeps an unconsumed tail: the end must stop the loop)
+            while self.inflater.unconsumed_tail and not self.inflater.eof and self.peak() <= budget:
                 self._emit(self.inflater.decompress(self.inflater.unconsumed_tail, _OUT), budget)
         except zlib.error:
             self.done = True

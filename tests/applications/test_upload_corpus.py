@@ -71,6 +71,8 @@ IMAGES_REFUSED = {
                                           "it contains web page or script code"),
     "JPEG/ZIP polyglot": ("a.jpg", lambda: hostile.photo() + hostile.docx_like(), "it is also a ZIP archive"),
     "PNG bomb": ("a.png", hostile.png_bomb, "(an image bomb)"),
+    "PNG of 56 megapixels": ("a.png", lambda: hostile.png_bomb(8_000, 7_000),
+                             "it is 8000 × 7000 pixels; at most 50 megapixels are accepted"),
     "truncated JPEG": ("a.jpg", lambda: hostile.photo()[:300], "is damaged and cannot be opened as an image"),
 }
 
@@ -207,6 +209,20 @@ def test_a_two_gigabyte_bomb_is_refused_within_a_few_megabytes_and_seconds():
         tracemalloc.stop()
     assert peak < 16 * hostile.MB, f"peak {peak / hostile.MB:.1f} MB"
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("inflated,copies,refusal", [
+    (16, 1, None),  # 16 MB of zeros at 1:1000: large, but an image of a white page is like that
+    (48, 1, "more than 32 MB"),  # past 32 MB, a ratio over 500:1 is a bomb
+    (30, 11, "more than 300 MB"),  # each stream within the limits, not all of them together
+])
+def test_the_limits_of_a_pdfs_streams(inflated, copies, refusal):
+    upload = SimpleUploadedFile("a.pdf", hostile.bomb_pdf(inflated * hostile.MB, where="unused", copies=copies))
+    if refusal is None:
+        assert check_file(upload, label="letter").page_count == 1
+    else:
+        with pytest.raises(UploadRejected, match=refusal):
+            check_file(upload, label="letter")
 
 
 def test_the_bomb_through_the_anonymous_form_stays_bounded(client, settings, seeded):
