@@ -71,6 +71,22 @@ def bomb_pdf(inflated=200 * MB, where="fonts", copies=1) -> bytes:
     return raw_pdf(objects)
 
 
+def overlapping_streams_pdf(keywords=200) -> bytes:
+    """A PDF whose ``stream`` keywords all start raw deflate data (stored blocks) that runs on through the
+    same megabyte: read from each keyword, it would cost ``keywords`` MB of work for a 1 MB file."""
+    import struct
+
+    def stored(part, final=False):
+        return (b"\x01" if final else b"\x00") + struct.pack("<HH", len(part), 0xFFFF ^ len(part)) + part
+
+    chain = b"".join(stored(bytes(65_535)) for _ in range(16)) + stored(b"", final=True)
+    region = b""
+    for _ in range(keywords):  # each keyword's first block holds the later keywords, then the common chain
+        region = b"stream\n" + stored(region)[:5] + region
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
+                    b"<< >>\n" + region + chain])
+
+
 @functools.cache
 def big_bomb_pdf() -> bytes:
     """The issue's bomb: about 2 MB that inflate to 2 GB, on a page without fonts."""

@@ -92,22 +92,26 @@ def _looks_zlib(head: bytes) -> bool:
 
 
 def _inflated_size(view, start, budget):
-    """How much the deflate data at ``start`` inflates to (all layers), stopping once past ``budget``."""
-    best = 0
+    """``(size, read)``: how much the deflate data at ``start`` inflates to (all layers), stopping once past
+    ``budget``, and how many bytes zlib read for it (both attempts)."""
+    best, read = 0, 0
     for wbits in (zlib.MAX_WBITS | 32, -zlib.MAX_WBITS):  # zlib or gzip; then raw deflate (pypdf's recovery)
-        layer, position = _Inflater(wbits), start
+        layer, position, step = _Inflater(wbits), start, 4096
         while not layer.done and position < len(view) and layer.peak() <= budget:
-            layer.feed(bytes(view[position:position + _IN]), budget)
-            position += _IN
+            layer.feed(bytes(view[position:position + step]), budget)
+            position, step = position + step, min(step * 2, _IN)  # small streams cost a small read
+        inflater = layer.inflater
+        read += max(min(position, len(view)) - start - len(inflater.unused_data) - len(inflater.unconsumed_tail), 0)
         best = max(best, layer.peak())
         if best:
-            return best, max(position - start - len(layer.inflater.unused_data), 1)
-    return best, 1
+            break
+    return best, max(read, 1)
 
 
 def check_streams(data: bytes):
-    """Raise :class:`Bomb` with the limit passed when a stream inflates past the limits."""
-    view, total = memoryview(data), 0
+    """Raise :class:`Bomb` with the limit passed when a stream inflates past the limits (``None``: the
+    streams overlap, so that reading them would cost more than reading the file twice)."""
+    view, total, work = memoryview(data), 0, 0
     for match in STREAM_START.finditer(data):
         budget = min(STREAM_LIMIT, TOTAL_LIMIT - total)
         size, read = _inflated_size(view, match.end(), budget)
@@ -115,10 +119,14 @@ def check_streams(data: bytes):
             raise Bomb(STREAM_LIMIT if budget == STREAM_LIMIT else TOTAL_LIMIT)
         if size > RATIO_FLOOR and size > RATIO_LIMIT * read:
             raise Bomb(RATIO_FLOOR)
-        total += size
+        total, work = total + size, work + read
+        if work > 2 * len(data) + MB:
+            raise Bomb(None)
 
 
 def _bomb_message(name, limit):
+    if limit is None:
+        return _damaged(name)
     return refused(name, _("it expands to more than %(limit)d MB when opened (a compression bomb)") % {
         "limit": limit // MB})
 
@@ -165,8 +173,11 @@ def check_pdf(data: bytes, name: str, read_text=True) -> PdfFacts:
         raise UploadRejected(_bomb_message(name, PYPDF_LIMIT)) from None
     except Exception as error:  # pypdf raises many kinds for a hostile file
         log.info("PDF refused as damaged: %s: %r", name, error)
-        raise UploadRejected(_("%(name)s is damaged and cannot be opened as a PDF; please export it again.")
-                             % {"name": name}) from None
+        raise UploadRejected(_damaged(name)) from None
+
+
+def _damaged(name):
+    return _("%(name)s is damaged and cannot be opened as a PDF; please export it again.") % {"name": name}
 
 
 def _text(reader):

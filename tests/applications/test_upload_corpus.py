@@ -225,6 +225,14 @@ def test_the_limits_of_a_pdfs_streams(inflated, copies, refusal):
             check_file(upload, label="letter")
 
 
+def test_streams_read_over_and_over_are_refused_as_damaged():
+    data = hostile.overlapping_streams_pdf()
+    started = time.perf_counter()
+    with pytest.raises(UploadRejected, match="is damaged and cannot be opened as a PDF"):
+        check_file(SimpleUploadedFile("a.pdf", data), label="letter")
+    assert time.perf_counter() - started < 10
+
+
 def test_the_bomb_through_the_anonymous_form_stays_bounded(client, settings, seeded):
     entry = entry_of(in_publicity(0))
     letter = SimpleUploadedFile("bomb.pdf", hostile.big_bomb_pdf())
