@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from applications.models import Application, Certificate
 from applications.states import State
 from portal import creditcode
+from portal.filecheck import UploadRejected, check_workbook
 from portal.models import Division, Unit, UnitType
 from portal.spreadsheets import append_row
 
@@ -121,6 +122,10 @@ def read_sheet(data: bytes):
     rows; problems of the sheet itself (not a workbook, headings missing, too many rows)."""
     from openpyxl import load_workbook
 
+    try:
+        check_workbook(data, _("the sheet"))  # bounded before openpyxl unpacks anything
+    except UploadRejected as error:
+        return [], [RowProblem(0, "", str(error))]
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook

@@ -7,6 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.filecheck import UploadRejected, read_limited, refuse_pdf_bombs
+
 from ..models import Objection
 
 # --- the applicant's withdrawal ---------------------------------------------------------------------
@@ -67,14 +69,19 @@ class VerifyDocumentForm(forms.Form):
                            help_text=gettext_lazy("A certificate or notice downloaded from the portal (at most 20 MB)."))
 
     def clean_file(self):
+        """The file's bytes (``cleaned_data["file"]``), checked before pyHanko reads them."""
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
+        limit = 20 * 1024 * 1024
+        data = read_limited(upload, limit)
+        if upload.size > limit or len(data) > limit:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-":
+        if not data.startswith(b"%PDF-"):
             raise forms.ValidationError(_("This is not a PDF file."))
-        return upload
+        try:
+            refuse_pdf_bombs(data, upload.name)
+        except UploadRejected as error:
+            raise forms.ValidationError(str(error)) from None
+        return data
 
 
 class ReissueForm(forms.Form):

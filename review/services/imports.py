@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from applications.models import Application, Certificate, Member
 from applications.states import State
 from portal.baseurl import base_url
+from portal.filecheck import UploadRejected, check_workbook, clean_name, read_limited
 from portal.lifecycle import ActionRefused
 from portal.models import District, Role, Unit
 
@@ -41,7 +42,6 @@ IMPORT_TRANSITION = "import"
 IMPORT_LABEL = gettext_lazy("entered from a paper filing")
 #: The largest sheet accepted (the register of a province fits in far less).
 MAX_SHEET_MB = 5
-XLSX_MAGIC = b"PK\x03\x04"
 
 
 def can_import(user, programme):
@@ -54,15 +54,18 @@ def upload_paper_import(programme, user, upload):
     """Keep the uploaded sheet (checked to be an .xlsx workbook) for its preview; nothing is imported yet."""
     if not can_import(user, programme):
         raise ActionRefused(_("You are not allowed to do this for this programme."))
-    name = os.path.basename(upload.name or "")
+    name = clean_name(upload.name)
     if os.path.splitext(name)[1].lower() != ".xlsx":
         raise ActionRefused(_("%(name)s: only Excel workbooks (.xlsx) are accepted; save the sheet as .xlsx.") % {
             "name": name})
-    if upload.size > MAX_SHEET_MB * 1024 * 1024:
+    limit = MAX_SHEET_MB * 1024 * 1024
+    data = read_limited(upload, limit)
+    if (upload.size or 0) > limit or len(data) > limit:
         raise ActionRefused(_("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": MAX_SHEET_MB})
-    data = b"".join(upload.chunks())
-    if not data.startswith(XLSX_MAGIC):
-        raise ActionRefused(_("%(name)s is not an Excel workbook (.xlsx).") % {"name": name})
+    try:
+        check_workbook(data, name)  # a ZIP bomb, macros, not a workbook
+    except UploadRejected as error:
+        raise ActionRefused(str(error)) from None
     row = PaperImport(programme=programme, name=name[:200], sha256=sha256_of(data), uploaded_by=user)
     row.file.save("sheet.xlsx", _stored(data, "sheet.xlsx"), save=False)
     row.save()

@@ -78,7 +78,7 @@ def verify_document(request):
     form = VerifyDocumentForm(request.POST or None, request.FILES or None)
     finding = None
     if request.method == "POST" and form.is_valid():
-        finding = identify(form.cleaned_data["file"].read())
+        finding = identify(form.cleaned_data["file"])
     return render(request, "review/public/verify_document.html", {
         "form": form, "finding": finding,
         "certificate": certificate_of_document(finding.document) if finding else None})
