@@ -5,9 +5,9 @@ inbox and by e-mail, exactly once however often the task runs."""
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from freezegun import freeze_time
 
 from applications.choices import Notice
 from applications.states import State
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def at(day, hour, minute):
-    """An instant of ``day`` in Asia/Shanghai (freezegun takes naive times as UTC)."""
+    """An instant of ``day`` in Asia/Shanghai (an aware time: the clock is moved to that very instant)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
@@ -52,7 +52,7 @@ def batch(seeded):
 
 def test_nothing_is_sent_while_the_period_runs(batch):
     batch, _apps = batch
-    with freeze_time(at(batch.ends_on, 23, 50)):
+    with time_machine.travel(at(batch.ends_on, 23, 50), tick=False):
         assert notify_closed_publicity.apply().get() == 0
     assert not closed_notices().exists()
     batch.refresh_from_db()
@@ -62,7 +62,7 @@ def test_nothing_is_sent_while_the_period_runs(batch):
 def test_each_applicant_hears_the_result_once_when_the_period_has_closed(batch):
     batch, (clean, dismissed, pending, upheld) = batch
     day_after = at(batch.ends_on + datetime.timedelta(days=1), 0, 10)
-    with freeze_time(day_after):
+    with time_machine.travel(day_after, tick=False):
         assert notify_closed_publicity.apply().get() == 1  # the beat task, as Celery runs it
         assert notify_closed_publicity.apply().get() == 0  # again: nothing more
         assert services.notify_closed_publicities() == 0
@@ -82,7 +82,7 @@ def test_each_applicant_hears_the_result_once_when_the_period_has_closed(batch):
     batch.refresh_from_db()
     assert batch.closed_notified_at is not None
     # A later day's run sends nothing more either.
-    with freeze_time(day_after + datetime.timedelta(days=3)):
+    with time_machine.travel(day_after + datetime.timedelta(days=3), tick=False):
         assert services.notify_closed_publicities() == 0
     assert closed_notices().count() == 3
 
