@@ -28,6 +28,9 @@ def demo(db):
 def test_every_back_office_demo_login_is_enrolled_and_printed(demo):
     printed = codes()
     assert set(printed) == set(backoffice_usernames())
+    # every demo login whose role needs a second factor (the registry keeper too) gets a code
+    needing = {user.username for user in User.objects.exclude(role=Role.APPLICANT) if user.needs_second_factor}
+    assert needing <= set(printed), needing - set(printed)
     assert "evaluator" in printed and "weihai_staff" in printed and "admin" in printed
     assert not any(name.endswith("_applicant") for name in printed)  # applicants log in with the password alone
     assert TOTPDevice.objects.filter(user__username__in=printed, confirmed=True).count() == len(printed)

@@ -62,13 +62,15 @@ DEMO_EXPERTS = [
     ("expert5", "周评（演示）", "高级工程师", "示范产业研究院（演示）"),
 ]
 
+DEMO_REGISTRAR = "registrar"
+
 
 def backoffice_usernames():
     """The demo's back-office logins, each enrolled with a TOTP device (``manage.py demo_codes`` shows their
-    codes): the district reviewers and staff of every seed programme, the experts, the administrator and the
-    evaluator."""
+    codes): the district reviewers and staff of every seed programme, the experts, the registry keeper, the
+    administrator and the evaluator."""
     names = [f"{prefix_of(spec['code'])}_{kind}" for spec in seed.PROGRAMMES for kind in ("district", "staff")]
-    return names + [username for username, *_ in DEMO_EXPERTS] + ["admin", DEMO_EVALUATOR]
+    return names + [username for username, *_ in DEMO_EXPERTS] + [DEMO_REGISTRAR, "admin", DEMO_EVALUATOR]
 
 
 def demo_credit_code(division_code, serial, kind="91"):
@@ -153,7 +155,7 @@ class Command(BaseCommand):
             self.expert(user, title, affiliation, fields, demo_credit_code("110108", serial, kind="12"))
             rows.append(user)
         # The central office that keeps the shared expert pool and the holiday calendar (staff propose).
-        rows.append(self.user("registrar", password, Role.REGISTRAR, full_name="专家库与日历管理员（演示）",
+        rows.append(self.user(DEMO_REGISTRAR, password, Role.REGISTRAR, full_name="专家库与日历管理员（演示）",
                               is_staff=True))
         rows.append(self.user("admin", password, Role.ADMIN, full_name="系统管理员（演示）",
                               is_staff=True, is_superuser=True))
