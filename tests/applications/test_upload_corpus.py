@@ -25,6 +25,7 @@ from review.models import Objection, PaperImport
 from tests import hostile_files as hostile
 from tests import pdfs
 from tests.applications.test_applications import applicant, draft, programme  # noqa: F401  (fixtures)
+from tests.challenge import solved
 from tests.review.test_review_publicity import entry_of, in_publicity, object_url, unit_objection
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,8 @@ def test_the_anonymous_objection_form_refuses(client, settings, small_limit, see
     name, build, message = REFUSED[kind]
     message = FORM_MESSAGES.get(kind, message)
     entry = entry_of(in_publicity(0))
-    response = client.post(object_url(entry), unit_objection(letter=SimpleUploadedFile(name, build())),
+    url = object_url(entry)  # with its challenge answered, so that the letter is what is refused
+    response = client.post(url, dict(unit_objection(letter=SimpleUploadedFile(name, build())), **solved(client, url)),
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     page = response.content.decode()
@@ -236,9 +238,11 @@ def test_streams_read_over_and_over_are_refused_as_damaged():
 def test_the_bomb_through_the_anonymous_form_stays_bounded(client, settings, seeded):
     entry = entry_of(in_publicity(0))
     letter = SimpleUploadedFile("bomb.pdf", hostile.big_bomb_pdf())
+    challenge = solved(client, object_url(entry))
     tracemalloc.start()
     try:
-        response = client.post(object_url(entry), unit_objection(letter=letter), HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(object_url(entry), dict(unit_objection(letter=letter), **challenge),
+                               HTTP_ACCEPT_LANGUAGE="en")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
