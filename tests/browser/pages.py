@@ -58,6 +58,25 @@ def log_in(page, live_server, user):
                                "url": live_server.url}])
 
 
+def log_in_with_the_form(page, base, user, password, then=None):
+    """Log ``user`` in through the login page as a person does: the password, then (for a role that needs a
+    second factor) the code their authenticator app shows now; wait for ``then`` (the workspace by default)."""
+    from tests.twofactor import unused_code_for
+
+    submit = "form[action^='/accounts/login/'] button[type=submit]:not([name=wizard_goto_step])"
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_auth-username", user.username)
+    page.fill("#id_auth-password", password)
+    if user.needs_second_factor:
+        code = unused_code_for(user)  # enrolled if need be
+        with page.expect_navigation():
+            page.locator(submit).click()
+        page.wait_for_selector("#step-token")
+        page.fill("#id_token-otp_token", code)
+    with page.expect_navigation(url=then or f"{base}/workspace/"):
+        page.locator(submit).click()
+
+
 def _with_long_members(draft):
     """The draft with the members of :data:`LONG_MEMBERS` (before submission: the pages show the frozen version)."""
     for member, (name, work, amount) in zip(draft.members.order_by("order"), LONG_MEMBERS, strict=False):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from applications.models import Application, ApplicationVersion, DraftState
 from tests.browser.conftest import shoot
+from tests.browser.pages import log_in_with_the_form
 from tests.browser.test_narrow_screens import log_in
 from tests.factories import UserFactory
 from tests.review_factories import make_draft
@@ -118,11 +119,7 @@ def test_an_expired_session_keeps_the_input_and_saving_resumes_after_a_login_in_
 
     # A login in another tab (it renews the CSRF token too); the page goes on saving with the next change.
     tab = context.new_page()
-    tab.goto(f"{live_server.url}/accounts/login/")
-    tab.fill("#id_username", user.username)
-    tab.fill("#id_password", "pass-word-123")
-    with tab.expect_navigation():
-        tab.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    log_in_with_the_form(tab, live_server.url, user, "pass-word-123", then="**")
     page.locator("#id_industry_chain").press("End")
     page.locator("#id_industry_chain").press_sequentially("。", delay=10)
     wait_saved(page)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from applications.models import Programme
 from tests.browser.conftest import shoot
+from tests.browser.pages import log_in_with_the_form
 from tests.review_factories import admin_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,10 +26,9 @@ def test_add_a_decision_to_weihai_s_route_and_move_it_before_the_publicity(live_
     page = browser_page
     # The admin's pages name no icon, so Chromium asks for /favicon.ico (a 404 the fixture would count).
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/applications/programme/{weihai.pk}/change/")
-    page.fill("#id_username", "route-admin")
-    page.fill("#id_password", "route-admin-2026")
-    page.click("input[type=submit]")
+    # The admin is behind the second factor: the portal's login (password, then the code), then the admin.
+    log_in_with_the_form(page, live_server.url, user, "route-admin-2026", then="**")
+    page.goto(f"{live_server.url}/admin/applications/programme/{weihai.pk}/change/")
     page.wait_for_selector(".stage-rows")
 
     rows = page.locator(".stage-rows tbody tr.stage-row")

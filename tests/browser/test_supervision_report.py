@@ -12,6 +12,7 @@ from portal.models import Role
 from supervision.choices import EvaluationState, Grade, ReportState
 from supervision.models import AnnualReport, Evaluation
 from tests.browser.conftest import shoot
+from tests.browser.pages import log_in_with_the_form
 from tests.factories import ApplicationFactory, UnitFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded")]
@@ -26,10 +27,7 @@ def go(page, target, url=None):
 
 
 def log_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    go(page, page.locator("form[action='/accounts/login/'] button[type=submit]"), f"{base}/workspace/")
+    log_in_with_the_form(page, base, user, PASSWORD)
 
 
 def log_out(page, base):

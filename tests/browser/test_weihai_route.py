@@ -27,6 +27,7 @@ from applications.states import State
 from review.calendar import WorkingCalendar
 from review.models import Assignment, HolidayDay, PeerOpinion, PublicityBatch, SiteVisit, TransitionLog
 from tests.browser.conftest import shoot
+from tests.browser.pages import log_in_with_the_form
 from tests.review_factories import (
     district_user,
     ensure_experts,
@@ -70,10 +71,7 @@ def go(page, target, url=None):
 
 
 def log_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    go(page, page.locator("form[action='/accounts/login/'] button[type=submit]"), f"{base}/workspace/")
+    log_in_with_the_form(page, base, user, PASSWORD)
     assert page.locator("#user-menu").inner_text().strip() == user.display_name
 
 
