@@ -119,6 +119,7 @@ def _users_and_samples():
     from applications.models import Application, Programme
     from applications.states import State
     from portal.models import District, Role, Unit, User
+    from portal.twofactor import enrol
 
     programme = Programme.objects.get(code="jiangsu-2026")
     password = uuid.uuid4().hex
@@ -130,10 +131,15 @@ def _users_and_samples():
         "applicant": User.objects.create_user("load_applicant", password=password, role=Role.APPLICANT, unit=unit,
                                               full_name="压测申报人", is_unit_admin=True),
     }
+    # Staff and administrators sign in with a second factor: a confirmed TOTP device whose key the clients
+    # use to compute the code, as an authenticator app does.
+    devices = {role: enrol(users[role]) for role in ("staff", "admin")}
     scope = Application.objects.filter(programme__authority=programme.authority).exclude(state=State.DRAFT)
     units = list(Unit.objects.filter(applications__programme=programme).values_list("name", "credit_code")[:200])
     return {
         "password": password, "users": {role: user.username for role, user in users.items()},
+        "totp": {role: {"key": device.key, "step": device.step, "t0": device.t0, "digits": device.digits}
+                 for role, device in devices.items()},
         "programme": programme.pk, "programme_code": programme.code,
         "applications": list(scope.order_by("?").values_list("pk", flat=True)[:1000]),
         "districts": list(District.objects.filter(authority=programme.authority).values_list("pk", flat=True)),
@@ -256,19 +262,41 @@ class Visits:
         raise ValueError(page)
 
 
-async def sign_in(base, username, password):
-    """The session cookies of ``username`` after the login form (as a browser posts it)."""
+def totp_code(device):
+    """The code an authenticator app shows now for ``device`` (RFC 6238, as django-otp checks it)."""
+    import hashlib
+    import hmac
+    import struct
+
+    counter = int((time.time() - device["t0"]) // device["step"])
+    digest = hmac.new(bytes.fromhex(device["key"]), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10 ** device["digits"]).zfill(device["digits"])
+
+
+async def sign_in(base, username, password, device=None):
+    """The session cookies of ``username`` after the login form, as a browser posts it: the password, then
+    (``device``: staff and administrators) the code of their authenticator app."""
     import aiohttp
 
+    login = f"{base}/accounts/login/"
     jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar) as session:
-        async with session.get(f"{base}/accounts/login/") as response:
+    async with aiohttp.ClientSession(cookie_jar=jar, headers={"Referer": login}) as session:
+
+        async def post(page, step, fields):  # the form of ``page`` (a GET would start the login again)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            data = {"csrfmiddlewaretoken": token, "login_view-current_step": step, **fields}
+            async with session.post(login, allow_redirects=False, data=data) as response:
+                return response.status, await response.text()
+
+        async with session.get(login) as response:
             html = await response.text()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        async with session.post(f"{base}/accounts/login/", allow_redirects=False,
-                                data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-                                headers={"Referer": f"{base}/accounts/login/"}) as response:
-            assert response.status == 302, f"login of {username} answered {response.status}"
+        status, html = await post(html, "auth", {"auth-username": username, "auth-password": password})
+        if device is not None:
+            assert status == 200 and "token-otp_token" in html, f"login of {username}: no code step ({status})"
+            status, html = await post(html, "token", {"token-otp_token": totp_code(device)})
+        assert status == 302, f"login of {username} answered {status}"
         return {cookie.key: cookie.value for cookie in jar}
 
 
@@ -337,7 +365,7 @@ async def measure(args, data, port):
     await wait_until_up(base)
     cookies = {None: {}}
     for role, username in data["users"].items():
-        cookies[role] = await sign_in(base, username, data["password"])
+        cookies[role] = await sign_in(base, username, data["password"], data["totp"].get(role))
     visits = Visits(data, args.max_page)
     results = {}
     for page in args.pages:

@@ -102,10 +102,17 @@ if [ "$#" -eq 0 ]; then
     DATABASE_URL="sqlite:///$ROOT/var/test-demo.sqlite3" PORTAL_TEST_ON_SQLITE=1 \
         "$PY" -m pytest -m sqlite -q -p no:cacheprovider --durations=0 --durations-min=60
 fi
-say "pytest $* (DATABASE_URL=$DATABASE_URL, CI=${CI:-})"
+# The whole suite runs in PYTEST_WORKERS processes (pytest-xdist; 2 by default, one per core of the machines it
+# runs on), each on a test database of its own, a test file at a time (so a file's module fixtures are made
+# once).  Arguments given (a file, a test) run in one process, as plain pytest does.
+args=("$@")
+if [ "$#" -eq 0 ] && [ "${PYTEST_WORKERS:-2}" != "0" ]; then
+    args=(-n "${PYTEST_WORKERS:-2}" --dist loadfile)
+fi
+say "pytest ${args[*]} (DATABASE_URL=$DATABASE_URL, CI=${CI:-})"
 trap - ERR
 set +e
-"$PY" -m pytest "$@"
+"$PY" -m pytest "${args[@]}"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

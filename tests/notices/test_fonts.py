@@ -396,3 +396,34 @@ def test_the_image_builds_the_fonts_outside_var_dir_and_setup_always_asks_the_sc
     # Run at every set-up (the script knows when the fonts are current), not only when none is there.
     assert re.search(r'^"\$VPY" scripts/build_font\.py ', setup, re.M)
     assert "PortalSerifSC-Regular.ttf" not in setup
+
+
+def test_a_clean_checkout_copies_the_cut_from_the_build_cache_instead_of_building_it(tmp_path, monkeypatch):
+    """The build cache (kept outside the checkout, under the same stamp): a finished cut is kept there, a second
+    checkout copies it file by file with its manifest and stamp, and a cache of another cut is not used."""
+    build_font = build_font_module()
+    current = build_font.stamp()
+    first, cache, second = tmp_path / "first", tmp_path / "cache", tmp_path / "second"
+    first.mkdir()
+    faces = [{"file": "PortalSerifSC-Regular.ttf"}, {"file": "PortalSerifSC-Bold.ttf"}]
+    for face in faces:
+        (first / face["file"]).write_bytes(face["file"].encode() * 10)
+    build_font.write_json(first / build_font.MANIFEST, {"cut": build_font.CUT, "families": [{"faces": faces}]})
+    build_font.write_json(first / build_font.STAMP, current)
+    built = []
+    monkeypatch.setattr(build_font, "_build", lambda out_dir, stamp, chunk: built.append(out_dir))
+
+    build_font.build(first, cache_dir=cache)  # up to date: kept in the cache, nothing built
+    assert build_font.up_to_date(cache, current) and built == []
+
+    (second / "PortalSerifSC-Old.ttf").parent.mkdir()
+    (second / "PortalSerifSC-Old.ttf").write_bytes(b"an older cut")
+    build_font.build(second, cache_dir=cache)
+    assert built == [] and build_font.up_to_date(second, current)
+    assert sorted(p.name for p in second.glob("*.ttf")) == ["PortalSerifSC-Bold.ttf", "PortalSerifSC-Regular.ttf"]
+    assert (second / "PortalSerifSC-Bold.ttf").read_bytes() == (first / "PortalSerifSC-Bold.ttf").read_bytes()
+
+    build_font.write_json(cache / build_font.STAMP, {**current, "chunk": current["chunk"] + 1})  # another cut
+    third = tmp_path / "third"
+    build_font.build(third, cache_dir=cache)
+    assert built == [third]

@@ -1,7 +1,9 @@
 """The beat sweep re-sends a pending job only when its message is lost, never while the broker still holds it
 (waiting in the queue, or taken by a live worker), and puts a dead worker's message back with its own id.
 
-Against the real Redis (a queue of its own on TEST_REDIS_URL's database, no worker): the queue is read as
+Against the real Redis (a queue of its own on a database of its own, SWEEP_TEST_REDIS_URL, db 15 by default,
+no worker: the sweep reads the broker's unacknowledged messages of the whole database, so the tests of
+tests/notices/test_documents.py, which may run at the same time in another test process, must not be there): the queue is read as
 the workers read it, so a copy sent while the first still waits shows as a second message."""
 
 import json
@@ -19,7 +21,7 @@ from notices import outbox
 from notices.models import Job
 from portal.celery import app as celery_app
 
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS = os.environ.get("SWEEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _reset():
