@@ -104,18 +104,29 @@ if [ "$#" -eq 0 ]; then
 fi
 # The whole suite runs in PYTEST_WORKERS processes (pytest-xdist; 2 by default, one per core of the machines it
 # runs on), each on a test database of its own, a test file at a time (so a file's module fixtures are made
-# once).  Arguments given (a file, a test) run in one process, as plain pytest does.
-args=("$@")
-if [ "$#" -eq 0 ] && [ "${PYTEST_WORKERS:-2}" != "0" ]; then
-    args=(-n "${PYTEST_WORKERS:-2}" --dist loadfile)
-fi
-say "pytest ${args[*]} (DATABASE_URL=$DATABASE_URL, CI=${CI:-})"
+# once), in two passes: the tests that run in a transaction rolled back at their end, then the transactional
+# ones, which flush every table at their end (the seed programmes and the migrations' rows too; in one process
+# pytest-django runs them last for that reason).  Arguments given (a file, a test) run in one process, as plain
+# pytest does.  PYTEST_WORKERS=0: the whole suite in one process.
+run_pytest() {
+    say "pytest $* (DATABASE_URL=$DATABASE_URL, CI=${CI:-})"
+    local rc=0
+    "$PY" -m pytest "$@" || rc=$?
+    if [ "$rc" -eq 5 ]; then
+        printf '[test] FAILED: pytest collected no tests\n' >&2
+    fi
+    return "$rc"
+}
 trap - ERR
 set +e
-"$PY" -m pytest "${args[@]}"
-rc=$?
-set -e
-if [ "$rc" -eq 5 ]; then
-    printf '[test] FAILED: pytest collected no tests\n' >&2
+if [ "$#" -eq 0 ] && [ "${PYTEST_WORKERS:-2}" != "0" ]; then
+    parallel=(-n "${PYTEST_WORKERS:-2}" --dist loadfile)
+    run_pytest "${parallel[@]}" -m "not transactional"
+    first=$?
+    run_pytest "${parallel[@]}" -m transactional
+    second=$?
+    [ "$first" -eq 0 ] && [ "$second" -eq 0 ]
+    exit $?
 fi
-exit "$rc"
+run_pytest "$@"
+exit $?

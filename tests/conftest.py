@@ -43,6 +43,19 @@ def _is_transactional(request):
         name in request.fixturenames for name in ("transactional_db", "live_server"))
 
 
+def pytest_collection_modifyitems(items):
+    """Mark the transactional tests (``transactional``): each flushes every table at its end, the seed programmes
+    and the migrations' rows with them, so in one process they run after the others (pytest-django orders them
+    so).  scripts/test.sh runs the suite in several processes in two passes, ``-m "not transactional"`` then
+    ``-m transactional``, so that no process runs a test after a flush it does not expect."""
+    marker = pytest.mark.transactional
+    for item in items:
+        django_db = item.get_closest_marker("django_db")
+        if (django_db and django_db.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+                getattr(item, "fixturenames", ())):
+            item.add_marker(marker)
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
 
