@@ -12,3 +12,11 @@ class ReviewConfig(AppConfig):
         from . import documents, events, menu, tasks  # noqa: F401
 
         menu.register_entries()  # the sidebar's entries of this app (portal.menu)
+
+        from django.db.models.signals import post_save
+
+        from applications.models import Certificate
+
+        from .directory import forget_choices
+
+        post_save.connect(forget_choices, sender=Certificate, dispatch_uid="review.directory.forget_choices")

@@ -7,7 +7,8 @@ A consortium is *in force* while it is filed and not revoked; a revoked one stay
 shown as revoked with its date (``Application.revoked_on``), as the verification page says it.
 
 The choices of the filter form (programmes, fields, years) come from the filed applications themselves:
-one query each, whatever the number of rows.
+one query each, whatever the number of rows, made once and kept in the cache (:func:`directory_choices`) until a
+certificate is issued (every filing and re-issue issues one: :func:`forget_choices`) or five minutes pass.
 """
 
 import csv
@@ -16,6 +17,8 @@ import unicodedata
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
@@ -25,6 +28,7 @@ from applications.certificates import verification_url
 from applications.models import Application, Certificate
 from applications.selectors import directory_entries, directory_programmes
 from applications.states import State
+from portal import formhtml
 from portal.spreadsheets import csv_row
 
 
@@ -46,6 +50,31 @@ def filed_applications():
     return Application.objects.filter(state=State.FILED)
 
 
+#: The cache key of the directory's menus, and how long they are kept at most.
+CHOICES_KEY, CHOICES_SECONDS = "directory-choices", 300
+
+
+def directory_choices():
+    """``{"programmes": [(code, pk, title)], "fields": [...], "years": [...]}``: what the filters offer, the
+    programmes, fields and years (newest first) of the filed consortia."""
+    found = cache.get(CHOICES_KEY)
+    if found is None:
+        filed = filed_applications()
+        years = (filed.filter(filed_on__isnull=False).annotate(y=ExtractYear("filed_on")).order_by("-y")
+                 .values_list("y", flat=True).distinct())
+        found = {"programmes": [(p.code, p.pk, p.title) for p in directory_programmes(filed)],
+                 "fields": list(filed.exclude(field="").order_by("field").values_list("field", flat=True).distinct()),
+                 "years": [str(y) for y in years]}
+        cache.set(CHOICES_KEY, found, CHOICES_SECONDS)
+    return found
+
+
+def forget_choices(sender, created=False, **kwargs):
+    """A certificate issued (``post_save`` of ``Certificate``): the menus are read again once it is committed."""
+    if created:
+        transaction.on_commit(lambda: cache.delete(CHOICES_KEY))
+
+
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=gettext_lazy("Search"), widget=forms.TextInput(attrs={
         "type": "search", "placeholder": gettext_lazy("Consortium, lead unit, credit code or certificate number")}))
@@ -62,16 +91,13 @@ class DirectoryFilter(django_filters.FilterSet):
         fields = ["q", "programme", "field", "year", "status"]
 
     def __init__(self, data=None, queryset=None, **kwargs):
-        filed = filed_applications()
-        super().__init__(data, queryset=directory_entries(filed) if queryset is None else queryset, **kwargs)
-        self.programmes = directory_programmes(filed)
-        self.programme_ids = {p.code: p.pk for p in self.programmes}
-        self.filters["programme"].extra["choices"] = [(p.code, p.title) for p in self.programmes]
-        fields = filed.exclude(field="").order_by("field").values_list("field", flat=True).distinct()
-        self.filters["field"].extra["choices"] = [(f, f) for f in fields]
-        years = (filed.filter(filed_on__isnull=False).annotate(y=ExtractYear("filed_on")).order_by("-y")
-                 .values_list("y", flat=True).distinct())
-        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in years]
+        super().__init__(data, queryset=directory_entries(filed_applications()) if queryset is None else queryset,
+                         **kwargs)
+        choices = directory_choices()
+        self.programme_ids = {code: pk for code, pk, _title in choices["programmes"]}
+        self.filters["programme"].extra["choices"] = [(code, title) for code, _pk, title in choices["programmes"]]
+        self.filters["field"].extra["choices"] = [(f, f) for f in choices["fields"]]
+        self.filters["year"].extra["choices"] = [(y, y) for y in choices["years"]]
 
     @property
     def form(self):
@@ -114,6 +140,20 @@ class DirectoryFilter(django_filters.FilterSet):
         if self.is_bound and not self.form.is_valid():
             return self.queryset.none()
         return super().qs
+
+    def controls(self):
+        """``[(bound field, control)]``: the form's fields with their controls written as HTML (portal.formhtml),
+        the search box and the menus, without a widget template each."""
+        form, found = self.form, []
+        for field in form:
+            if field.name == "q":
+                control = formhtml.text_input(field, "search", placeholder=field.field.widget.attrs.get("placeholder"))
+            else:
+                choices = [("", str(field.field.empty_label))] + [(str(v), str(label)) for v, label in
+                                                                   field.field.choices if v != ""]
+                control = formhtml.select(field, formhtml.options(choices, formhtml.chosen(field)))
+            found.append((field, control))
+        return found
 
     @property
     def active(self):

@@ -22,7 +22,6 @@ from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +29,7 @@ from applications.models import Application, Programme
 from applications.selectors import visible_applications
 from applications.stages import StageKey
 from applications.states import State
+from portal import formhtml
 from portal.models import District, Role
 from portal.spreadsheets import append_row
 
@@ -183,27 +183,18 @@ def scope_choices(user):
     return found
 
 
-def _options(options, chosen):
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((value, mark_safe(" selected") if value == chosen else "", label)
-                             for value, label in options))
-
-
 def filter_menus(form, user):
     """``{name: options}``: the ``<option>`` elements of each menu of the filter form (the chosen one selected),
     and of the fields' suggestions (``"fields"``).  The list's template writes the form around them: a
     crispy- or widget-rendered form cost more than the rest of the page."""
     choices = scope_choices(user)
-
-    def chosen(name):
-        value = form[name].value()
-        return "" if value is None else str(value)
-
     menus = {}
     for name in ("programme", "district"):
-        menus[name] = _options([("", str(form.fields[name].empty_label))] + choices[name], chosen(name))
+        menus[name] = formhtml.options([("", str(form.fields[name].empty_label))] + choices[name],
+                                       formhtml.chosen(form[name]))
     for name in ("state", "o"):
-        menus[name] = _options([(str(value), str(label)) for value, label in form.fields[name].choices], chosen(name))
+        menus[name] = formhtml.options([(str(value), str(label)) for value, label in form.fields[name].choices],
+                                       formhtml.chosen(form[name]))
     menus["fields"] = format_html_join("", '<option value="{}">', ((field,) for field in choices["fields"]))
     return menus
 

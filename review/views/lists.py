@@ -18,6 +18,7 @@ from django.utils.translation import ngettext, pgettext
 
 from applications import stages
 from applications.states import State
+from portal import formhtml
 from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
@@ -129,25 +130,12 @@ def _rows_html(page):
                                          open_label)) for a in page))
 
 
-def _field_html(field, control):
-    """One filter of the form: its label, its control and its errors (the markup crispy-forms gives)."""
-    errors = format_html_join("", '<div class="invalid-feedback"><strong>{}</strong></div>', ((e,) for e in field.errors))
-    return format_html('<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>\n{}\n{}</div>',
-                       field.id_for_label, field.id_for_label, field.label, control, errors)
-
-
 def _input(field, kind, **attrs):
-    value = field.value()
-    extra = format_html_join("", ' {}="{}"', ((name, value) for name, value in attrs.items() if value))
-    return _field_html(field, format_html(
-        '<input type="{}" name="{}" id="{}" value="{}" class="form-control{}"{}>', kind, field.html_name,
-        field.id_for_label, "" if value is None else value, " is-invalid" if field.errors else "", extra))
+    return formhtml.field_block(field, formhtml.text_input(field, kind, **attrs))
 
 
 def _select(field, options):
-    return _field_html(field, format_html('<select name="{}" id="{}" class="form-select{}">{}</select>',
-                                          field.html_name, field.id_for_label, " is-invalid" if field.errors else "",
-                                          options))
+    return formhtml.field_block(field, formhtml.select(field, options))
 
 
 def filters_html(form, menus):

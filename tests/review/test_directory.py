@@ -73,6 +73,29 @@ def test_search_and_filters(client, consortia):
     assert {c[0] for c in form.fields["field"].choices} >= {"海洋生物医药", "高端装备", "电子信息"}
 
 
+def test_the_menus_are_kept_between_requests_and_read_again_when_a_certificate_is_issued(
+        client, consortia, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """The filters' menus (programmes, fields, years of the filed consortia) come from the cache after the first
+    request; a consortium filed (its certificate issued) is in them on the next request, not five minutes later."""
+    url = reverse("review:directory")
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        form = client.get(url).context["filter"].form
+    assert not [q for q in again.captured_queries if "DISTINCT" in q["sql"]]  # fields and years not asked again
+    assert "量子信息" not in {c[0] for c in form.fields["field"].choices}
+    with django_capture_on_commit_callbacks(execute=True):
+        quantum = filed("zgc-2026", "中关村量子信息创新联合体", field="量子信息", filed_on=datetime.date(2024, 6, 1))
+    html = client.get(url).content.decode()
+    form = client.get(url).context["filter"].form
+    assert "量子信息" in {c[0] for c in form.fields["field"].choices}
+    assert [c[0] for c in form.fields["year"].choices][1:] == ["2026", "2025", "2024"]
+    assert 'value="zgc-2026"' in html and quantum.name in html
+    # The menus are written as the widgets wrote them: the chosen value selected, the ids the page's tests use.
+    html = client.get(url, {"field": "量子信息", "q": "量子"}).content.decode()
+    assert '<option value="量子信息" selected>量子信息</option>' in html
+    assert 'id="directory-q" value="量子"' in html and 'name="year" id="directory-year" class="form-select"' in html
+
+
 def test_the_page_shows_status_links_and_paging(client, consortia):
     robot = consortia["robot"]
     html = client.get(reverse("review:directory")).content.decode()
