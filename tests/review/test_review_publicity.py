@@ -505,6 +505,8 @@ def test_the_pages_use_a_fixed_number_of_queries(client, seeded, django_assert_m
     staff_pages = [reverse("review:publicity_manage"), reverse("review:publicity_batch", args=[entry.batch_id]), reverse("review:filing")]
 
     client.force_login(staff)
+    for url in pages + staff_pages:  # the caches filled (the directory's menus), as on a running portal
+        client.get(url)
     before = {url: _queries(client, url) for url in pages + staff_pages}
 
     # More rows of every kind: two more applications in the same batch with objections, more filed ones.
