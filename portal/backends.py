@@ -13,8 +13,7 @@ administrators change them.  Programme staff see them and propose changes (revie
 which the keeper accepts or declines.
 """
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.backends import BaseBackend
 
 from .models import Role
 
@@ -55,17 +54,3 @@ class RolePermissionBackend(BaseBackend):
 
     def has_module_perms(self, user_obj, app_label):
         return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions(user_obj))
-
-
-class AccountBackend(ModelBackend):
-    """Django's ModelBackend (usernames and passwords), reading the signed-in user of each request with their
-    unit, district office and authority: every page's layout names one of them (the user's scope in the top
-    bar), which otherwise costs a query of its own on every page."""
-
-    def get_user(self, user_id):
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("unit", "district", "authority").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None

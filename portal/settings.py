@@ -150,7 +150,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "portal.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "portal.backends.RolePermissionBackend",  # programme staff: their configuration in the admin
 ]
 AUTH_PASSWORD_VALIDATORS = [

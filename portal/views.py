@@ -37,7 +37,7 @@ def register(request):
                 email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"],
                 phone=form.cleaned_data["phone"], role=Role.APPLICANT, unit=unit, is_unit_admin=True,
             )
-            login(request, user, backend="portal.backends.AccountBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your unit is registered and you are its administrator."))
             return redirect("review:workspace")
     return render(request, "portal/register.html", {"form": form, "suggestion": suggestion})

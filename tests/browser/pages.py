@@ -48,7 +48,7 @@ def log_in(page, live_server, user):
     engine = import_module(settings.SESSION_ENGINE)
     session = engine.SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "portal.backends.AccountBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if user.needs_second_factor:
         verify_session(session, user)  # as after the login's code step (tests/browser/test_two_factor.py logs in)
