@@ -12,6 +12,7 @@
 
 import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -263,6 +264,17 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @property
+    def scope_name(self):
+        """The name of the district office, else of the authority, the user works for ("" for neither): the back
+        office's top bar shows it on every page, so it is read from the cache (:func:`scope_name_of`), not with a
+        query of its own each time."""
+        if self.district_id:
+            return scope_name_of(District, self.district_id)
+        if self.authority_id:
+            return scope_name_of(Authority, self.authority_id)
+        return ""
+
+    @property
     def needs_second_factor(self):
         """Whether this user must be verified by a second factor (their role, or the admin's keys)."""
         return self.role in SECOND_FACTOR_ROLES or self.is_superuser or self.is_staff
@@ -304,3 +316,27 @@ class User(AbstractUser):
     @property
     def is_system_admin(self):
         return self.role == Role.ADMIN
+
+
+#: How long an office's name is kept in the cache: a renamed one is forgotten at once by the process that saved it
+#: (``forget_scope_name``), and by the other web workers' caches (each its own) within this time.
+SCOPE_NAME_SECONDS = 300
+
+
+def _scope_key(model, pk):
+    return f"scope-name:{model._meta.label_lower}:{pk}"
+
+
+def scope_name_of(model, pk):
+    """The name of the ``model`` (District or Authority) row ``pk``, kept in the cache."""
+    key = _scope_key(model, pk)
+    name = cache.get(key)
+    if name is None:
+        name = model.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+        cache.set(key, name, SCOPE_NAME_SECONDS)
+    return name
+
+
+def forget_scope_name(sender, instance, **kwargs):
+    """A district office or authority saved or deleted (``post_save``/``post_delete``): its name is read again."""
+    cache.delete(_scope_key(sender, instance.pk))

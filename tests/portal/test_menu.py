@@ -74,6 +74,27 @@ def test_district_reviewers_see_their_stage_and_no_staff_pages(client, district)
     assert district.district.name in re.search(r'id="user-scope">(.*?)</span>', html, re.S).group(1)
 
 
+def test_the_top_bar_names_the_office_from_the_cache_and_follows_a_rename(client, district):
+    """The district office's name in the top bar costs no query once read; renamed, it shows the new name."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def scope(html):
+        return re.search(r'id="user-scope">(.*?)</span>', html, re.S).group(1)
+
+    client.force_login(district)
+    url = reverse("review:workspace")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert district.district.name in scope(html)
+    assert not [q for q in queries.captured_queries if ' FROM "portal_district" ' in q["sql"]]
+    office = district.district
+    office.name = "威海市临港区科技创新局"
+    office.save()
+    assert "威海市临港区科技创新局" in scope(client.get(url).content.decode())
+
+
 def test_experts_see_their_evaluations_only(client, seeded):
     expert = UserFactory(role=Role.EXPERT, unit=None)
     ids, current, _html = sidebar(client, expert, reverse("review:expert_assignments"))
