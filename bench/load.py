@@ -18,7 +18,8 @@ for ``--duration`` seconds on each page in turn:
   credit-code fragments);
 * ``detail``: random applications of the staff's scope; ``workspace``: the applicant's workspace;
 * ``directory`` (random pages and searches) and ``publicity``: the public pages;
-* ``export``: the staff list's Excel export with random filters (queued in the background when large).
+* ``export``: the staff list's Excel export with random filters, posted as its button does (queued in the
+  background when large).
 
 It prints requests/s, p50/p95/p99 (ms) and errors per page, then ``min ratio X`` (the lowest share of
 the trivial page's requests/s; target ≥ 0.25), ``growth X`` (the staff list's p50 at 100,000 over its p50
@@ -316,8 +317,12 @@ async def drive(base, page, visits, cookies, duration, concurrency):
         while time.monotonic() < deadline:
             role, path, params = visits.url(page)
             started = time.monotonic()
+            method, headers = "GET", {}
+            if page == "export":  # the list's export button: a POST with the CSRF token (the cookie's secret)
+                method, headers = "POST", {"X-CSRFToken": cookies[role]["csrftoken"], "Referer": f"{base}/"}
             try:
-                async with sessions[role].get(f"{base}{path}", params=params, allow_redirects=False) as response:
+                async with sessions[role].request(method, f"{base}{path}", params=params, headers=headers,
+                                                  allow_redirects=False) as response:
                     await response.read()
                     ok = response.status < 400
             except (TimeoutError, aiohttp.ClientError):
@@ -387,7 +392,8 @@ async def background_export(base, cookies, timeout=300):
 
     started = time.monotonic()
     async with aiohttp.ClientSession(cookies=cookies) as session:
-        async with session.get(f"{base}/staff/applications/export.xlsx", allow_redirects=False) as response:
+        async with session.post(f"{base}/staff/applications/export.xlsx", allow_redirects=False,
+                                headers={"X-CSRFToken": cookies["csrftoken"], "Referer": f"{base}/"}) as response:
             location = response.headers.get("Location", "")
         if response.status != 302 or "/staff/exports/" not in location:
             print(f"  export job  not queued (answer {response.status})", flush=True)
