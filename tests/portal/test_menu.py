@@ -167,3 +167,16 @@ def test_every_registered_entry_has_a_page():
     for entry in menu.entries():
         assert entry.url().startswith("/"), entry.key
         assert entry.section in menu._sections, entry.key
+
+
+def test_the_sidebar_reverses_each_address_once(client, staff, monkeypatch):
+    """The entries' addresses are reversed once (per URL name, query and script prefix), not on every page."""
+    calls = []
+    real = menu.reverse
+    monkeypatch.setattr(menu, "reverse", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    menu._url.cache_clear()
+    first, _current, _html = sidebar(client, staff, reverse("review:workspace"))
+    reversed_once = len(calls)
+    assert reversed_once >= len(first) - 1  # the entries, each once
+    again, _current, _html = sidebar(client, staff, reverse("review:staff_list"))
+    assert again == first and len(calls) == reversed_once
