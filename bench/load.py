@@ -23,7 +23,8 @@ for ``--duration`` seconds on each page in turn:
 
 It prints requests/s, p50/p95/p99 (ms) and errors per page, then ``min ratio X`` (the lowest share of
 the trivial page's requests/s; target ≥ 0.25), ``growth X`` (the staff list's p50 at 100,000 over its p50
-at 10,000, with ``--growth``) and last ``min ratio X, growth Y, errors N``.  Traffic goes to 127.0.0.1
+at 10,000, with ``--growth``: both data sets served at once and their lists measured in alternate turns, so
+that a slow moment of the shared machine falls on both) and last ``min ratio X, growth Y, errors N``.  Traffic goes to 127.0.0.1
 only; every run is bounded (the pages' durations, a time-out on each request, servers stopped at the
 end).  Nothing is cached across users: each client sends its own session cookie.
 """
@@ -335,7 +336,7 @@ async def drive(base, page, visits, cookies, duration, concurrency):
     for session in sessions.values():
         await session.close()
     return {"requests": len(latencies), "errors": len(errors), "rps": len(latencies) / elapsed,
-            **percentiles(latencies)}
+            "latencies": latencies, **percentiles(latencies)}
 
 
 def percentiles(latencies):
@@ -365,12 +366,18 @@ async def wait_until_up(base, seconds=60):
     raise RuntimeError(f"gunicorn did not answer at {base} within {seconds} s")
 
 
-async def measure(args, data, port):
-    base = f"http://127.0.0.1:{port}"
+async def signed_in(base, data):
+    """The cookies of each role (and of the public, ``None``) on the server at ``base``."""
     await wait_until_up(base)
     cookies = {None: {}}
     for role, username in data["users"].items():
         cookies[role] = await sign_in(base, username, data["password"], data["totp"].get(role))
+    return cookies
+
+
+async def measure(args, data, port):
+    base = f"http://127.0.0.1:{port}"
+    cookies = await signed_in(base, data)
     visits = Visits(data, args.max_page)
     results = {}
     for page in args.pages:
@@ -412,41 +419,76 @@ async def background_export(base, cookies, timeout=300):
     return {"rows": state.get("total", 0), "seconds": seconds, "errors": 0 if ok else 1}
 
 
-def run_scale(args, scale):
-    print(f"scale {scale:,}: writing the data set …", flush=True)
-    prepared = subprocess.run([PYTHON, __file__, "--prepare", str(scale)], cwd=ROOT, env=server_env(scale, "x"),
-                              capture_output=True, text=True, timeout=1800)
-    if prepared.returncode:
-        sys.exit(f"preparing the data set failed:\n{prepared.stderr[-4000:]}")
-    data = json.loads(prepared.stdout.strip().splitlines()[-1])
-    counts = data["counts"]
-    print(f"  {counts['applications']:,} applications, {counts['members']:,} members, {counts['timeline']:,} "
-          f"timeline entries, {counts['units']:,} units in {counts['seconds']} s", flush=True)
-    port, queue = free_port(), f"load-{uuid.uuid4().hex[:8]}"
-    processes, log = start_servers(args, scale, port, queue)
-    try:
-        print(f"  gunicorn ({args.workers} sync workers) on 127.0.0.1:{port}; {args.concurrency} clients, "
-              f"{args.duration:g} s per page", flush=True)
-        return asyncio.run(measure(args, data, port))
-    finally:
-        stop_servers(processes, log)
-        purge_queue(queue)
-        if not args.keep:
-            drop_database(scale)
+class Scale:
+    """One data set served: written to its throwaway database, gunicorn and a Celery worker started on it; all
+    stopped (and the database dropped unless ``--keep``) when the ``with`` block ends."""
+
+    def __init__(self, args, scale):
+        self.args, self.scale = args, scale
+
+    def __enter__(self):
+        print(f"scale {self.scale:,}: writing the data set …", flush=True)
+        prepared = subprocess.run([PYTHON, __file__, "--prepare", str(self.scale)], cwd=ROOT,
+                                  env=server_env(self.scale, "x"), capture_output=True, text=True, timeout=1800)
+        if prepared.returncode:
+            sys.exit(f"preparing the data set failed:\n{prepared.stderr[-4000:]}")
+        self.data = json.loads(prepared.stdout.strip().splitlines()[-1])
+        counts = self.data["counts"]
+        print(f"  {counts['applications']:,} applications, {counts['members']:,} members, {counts['timeline']:,} "
+              f"timeline entries, {counts['units']:,} units in {counts['seconds']} s", flush=True)
+        self.port, self.queue = free_port(), f"load-{uuid.uuid4().hex[:8]}"
+        self.processes, self.log = start_servers(self.args, self.scale, self.port, self.queue)
+        return self
+
+    def measure(self):
+        print(f"scale {self.scale:,}: gunicorn ({self.args.workers} sync workers) on 127.0.0.1:{self.port}; "
+              f"{self.args.concurrency} clients, {self.args.duration:g} s per page", flush=True)
+        return asyncio.run(measure(self.args, self.data, self.port))
+
+    def __exit__(self, *exc):
+        stop_servers(self.processes, self.log)
+        purge_queue(self.queue)
+        if not self.args.keep:
+            drop_database(self.scale)
+
+
+async def alternate_lists(args, small, large, rounds=6):
+    """The staff list of both scales, measured in turns (``rounds`` of ``--duration``/4 seconds each, one scale
+    then the other), so that a slower moment of a shared machine falls on both: ``{"p50": (small, large)}`` over
+    every request of the turns, in ms, and the errors of the turns."""
+    sides = []
+    for scale in (small, large):
+        base = f"http://127.0.0.1:{scale.port}"
+        sides.append((base, Visits(scale.data, args.max_page), await signed_in(base, scale.data), []))
+    turn, errors = max(args.duration / 4, 2.0), 0
+    for number in range(rounds):
+        p50s = []
+        for base, visits, cookies, latencies in sides:
+            row = await drive(base, "list", visits, cookies, turn, args.concurrency)
+            latencies += row["latencies"]
+            errors += row["errors"]
+            p50s.append(row["p50"])
+        print(f"  turn {number + 1}: list p50 {p50s[0]:7.1f} ms at {small.scale:,}, {p50s[1]:7.1f} ms at "
+              f"{large.scale:,}", flush=True)
+    return {"p50": tuple(percentiles(latencies)["p50"] for _base, _visits, _cookies, latencies in sides),
+            "errors": errors}
 
 
 def summary(results_by_scale, base_scale):
     results = results_by_scale[base_scale]
     alive = results["alive"]["rps"]
     ratios = {page: row["rps"] / alive for page, row in results.items() if "rps" in row and page != "alive" and alive}
-    errors = sum(row["errors"] for rows in results_by_scale.values() for row in rows.values())
+    errors = sum(row["errors"] for key, rows in results_by_scale.items() if key != "alternate"
+                 for row in rows.values()) + results_by_scale.get("alternate", {}).get("errors", 0)
     lines = [f"ratio {page} {ratio:.3f}" for page, ratio in ratios.items()]
     worst = min(ratios.values()) if ratios else float("nan")
     lines.append(f"min ratio {worst:.3f}")
     growth = None
-    if 10_000 in results_by_scale and 100_000 in results_by_scale and "list" in results:
-        growth = results_by_scale[100_000]["list"]["p50"] / results_by_scale[10_000]["list"]["p50"]
-        lines.append(f"growth {growth:.2f}")
+    if "alternate" in results_by_scale:
+        small, large = results_by_scale["alternate"]["p50"]
+        growth = large / small
+        lines.append(f"growth {growth:.2f} (staff list p50 {large:.1f} ms at 100,000 / {small:.1f} ms at 10,000, "
+                     f"measured in turns)")
     lines.append(f"min ratio {worst:.3f}, growth {f'{growth:.2f}' if growth is not None else 'n/a'}, "
                  f"errors {errors}")
     return lines
@@ -457,9 +499,18 @@ def main(argv=None):
     if args.prepare:
         prepare(args.prepare)
         return
-    scales = [10_000, 100_000] if args.growth else [args.scale]
-    results = {scale: run_scale(args, scale) for scale in scales}
-    for line in summary(results, scales[0]):
+    if not args.growth:
+        with Scale(args, args.scale) as served:
+            results = {args.scale: served.measure()}
+        base = args.scale
+    else:
+        # Both data sets served at once: each scale's pages in turn, then the staff list of both, alternately.
+        with Scale(args, 10_000) as small, Scale(args, 100_000) as large:
+            results = {10_000: small.measure(), 100_000: large.measure()}
+            print("growth: the staff list of both scales in turns …", flush=True)
+            results["alternate"] = asyncio.run(alternate_lists(args, small, large))
+        base = 10_000
+    for line in summary(results, base):
         print(line)
 
 
