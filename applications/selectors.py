@@ -6,6 +6,7 @@ prefetches (the programme's attachment requirements, the attachments with their 
 files), so they add no query when given such an application.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from portal.models import Role
 
 from .choices import AssignmentStatus
-from .models import Application, Certificate, Programme
+from .models import Application, ApplicationVersion, Certificate, Programme
 from .models.applications import PARTS, PROGRAMME_PARTS
 from .states import State
 
@@ -42,54 +43,76 @@ def visible_applications(user):
 def application_page(queryset, pk):
     """The application ``pk`` of ``queryset`` (404 when it is not there) with everything its page reads.
 
-    On PostgreSQL its parts (members, people, tasks, budget lines, targets) and its programme's attachment
+    On PostgreSQL its parts (members, people, tasks, budget lines, targets), its versions (without their
+    snapshots, deferred as ``for_detail`` defers them) and documents, and its programme's attachment
     requirements and rules come in the application's own query, each as an array of JSON rows made back into
-    model instances here, rather than in seven queries of their own; the pages and the rules read them as if
-    prefetched (``application.members.all()``, ``application.programme.rules.all()``)."""
+    model instances here, rather than in nine queries of their own; the pages and the rules read them as if
+    prefetched (``application.members.all()``, ``application.documents.all()``, ``application.programme.rules.all()``)."""
     if connection.vendor != "postgresql":
         return get_object_or_404(queryset.for_detail(), pk=pk)
-    parts = {name: Application._meta.get_field(name).related_model for name in PARTS}
-    programme_parts = {name: Programme._meta.get_field(name).related_model for name in PROGRAMME_PARTS}
-    application = get_object_or_404(queryset.for_detail(parts=False, programme_parts=False).annotate(
-        **{f"{name}_rows": _rows_of(model, "application") for name, model in parts.items()},
-        **{f"programme_{name}_rows": _rows_of(model, "programme") for name, model in programme_parts.items()}), pk=pk)
-    for owner, found, prefix in ((application, parts, ""), (application.programme, programme_parts, "programme_")):
+    owned = {name: _PartRows(Application._meta.get_field(name).related_model, "application")
+             for name in (*PARTS, "versions")}
+    owned["documents"] = _PartRows(Application._meta.get_field("documents").related_model, "subject_id",
+                                   subject_type=ContentType.objects.get_for_model(Application))
+    programme_owned = {name: _PartRows(Programme._meta.get_field(name).related_model, "programme")
+                       for name in PROGRAMME_PARTS}
+    application = get_object_or_404(queryset.for_detail(parts=False, programme_parts=False, listed=False).annotate(
+        **{f"{name}_rows": rows.sql() for name, rows in owned.items()},
+        **{f"programme_{name}_rows": rows.sql() for name, rows in programme_owned.items()}), pk=pk)
+    for owner, found, prefix in ((application, owned, ""), (application.programme, programme_owned, "programme_")):
         cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, model in found.items():
-            rows = [_instance(model, data, owner) for data in getattr(application, f"{prefix}{name}_rows") or []]
+        for name, rows in found.items():
+            instances = [rows.instance(data, owner) for data in getattr(application, f"{prefix}{name}_rows") or []]
             related = getattr(owner, name).all()
-            related._result_cache, related._prefetch_done = rows, True  # what prefetch_related leaves
+            related._result_cache, related._prefetch_done = instances, True  # what prefetch_related leaves
             cache[name] = related
     return application
 
 
-def _rows_of(model, link):
-    """The rows of ``model`` whose foreign key ``link`` is the outer query's application or programme (its
-    table's ``id``), in the model's order, as one JSON array (decimals as text, so that they come back
-    exactly).  Written once per model: building and compiling the same expression with the ORM on every
-    request cost more than the queries it saves."""
-    if (model, link) not in _PART_SQL:
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        outer = quote(model._meta.get_field(link).related_model._meta.db_table)
-        columns = ", ".join(f"'{f.attname}', {quote(f.column)}" + ("::text" if isinstance(f, models.DecimalField) else "")
-                            for f in model._meta.concrete_fields)
-        order = ", ".join(quote(model._meta.get_field(name).column) for name in model._meta.ordering)
-        _PART_SQL[model, link] = (
-            f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({columns}) ORDER BY {order}), '[]') FROM {table} "
-            f"WHERE {table}.{quote(model._meta.get_field(link).column)} = {outer}.{quote('id')})")
-    return RawSQL(_PART_SQL[model, link], [], output_field=models.JSONField())
+class _PartRows:
+    """The rows of ``model`` whose column ``link`` holds the outer query's application or programme (its
+    table's ``id``), in the model's order, as one JSON array (decimals as text, so that they come back exactly;
+    the fields of ``DEFERRED_FIELDS`` left out and deferred on the instances, as a prefetch with ``defer`` leaves
+    them).  ``subject_type``: a generic relation's content type (the documents).  The SQL is written once per
+    model and link: building and compiling the same expression with the ORM on every request cost more than the
+    queries it saves."""
+
+    def __init__(self, model, link, subject_type=None):
+        self.model, self.link, self.subject_type = model, link, subject_type
+        self.fields = [f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS.get(model, ())]
+
+    def sql(self):
+        key = (self.model, self.link, self.subject_type.pk if self.subject_type else None)
+        if key not in _PART_SQL:
+            quote = connection.ops.quote_name
+            table = quote(self.model._meta.db_table)
+            outer = quote((Programme if self.link == "programme" else Application)._meta.db_table)
+            columns = ", ".join(f"'{f.attname}', {quote(f.column)}" + ("::text" if isinstance(f, models.DecimalField)
+                                                                      else "") for f in self.fields)
+            order = ", ".join(
+                quote(self.model._meta.get_field(name.lstrip("-")).column) + (" DESC" if name.startswith("-") else "")
+                for name in self.model._meta.ordering)
+            column = self.model._meta.get_field(self.link).column
+            where = f"{table}.{quote(column)} = {outer}.{quote('id')}"
+            if self.subject_type is not None:
+                where += f" AND {table}.{quote('subject_type_id')} = {int(self.subject_type.pk)}"
+            _PART_SQL[key] = (f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({columns}) ORDER BY {order}), '[]') "
+                              f"FROM {table} WHERE {where})")
+        return RawSQL(_PART_SQL[key], [], output_field=models.JSONField())
+
+    def instance(self, data, owner):
+        row = self.model.from_db(owner._state.db, [f.attname for f in self.fields],
+                                 [f.to_python(data[f.attname]) for f in self.fields])
+        if self.subject_type is None:
+            setattr(row, self.model._meta.get_field(self.link).name, owner)
+        return row
 
 
-#: The SQL of each part's rows (see ``_rows_of``).
+#: The fields the application page never reads of its versions: each version's snapshot of the whole application.
+DEFERRED_FIELDS = {ApplicationVersion: ("data",)}
+
+#: The SQL of each part's rows (see ``_PartRows``).
 _PART_SQL = {}
-
-
-def _instance(model, data, owner):
-    row = model(**{f.attname: f.to_python(data[f.attname]) for f in model._meta.concrete_fields})
-    row._state.adding, row._state.db = False, owner._state.db
-    setattr(row, model._meta.get_field("application" if isinstance(owner, Application) else "programme").name, owner)
-    return row
 
 
 def attachment_slots(application):

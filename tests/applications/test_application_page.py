@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from applications.models import Application, BudgetLine, Target, Task
 from applications.models.applications import PARTS, PROGRAMME_PARTS
@@ -21,8 +22,13 @@ def _values(application):
     def rows(owner, name):
         return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields} for row in getattr(owner, name).all()]
 
+    def listed(name, skip=()):
+        return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname not in skip}
+                for row in getattr(application, name).all()]
+
     return {**{name: rows(application, name) for name in PARTS},
-            **{name: rows(application.programme, name) for name in PROGRAMME_PARTS}}
+            **{name: rows(application.programme, name) for name in PROGRAMME_PARTS},
+            "versions": listed("versions", skip=("data",)), "documents": listed("documents")}
 
 
 @pytest.fixture
@@ -57,7 +63,33 @@ def test_the_parts_are_those_prefetching_reads(application):
     if connection.vendor == "postgresql":
         with CaptureQueriesContext(connection) as prefetching:
             _values(Application.objects.for_detail().get(pk=application.pk))
-        assert len(one_query.captured_queries) == len(prefetching.captured_queries) - len(PARTS) - len(PROGRAMME_PARTS)
+        # The parts, the programme's configuration, the versions and the documents: in the application's query.
+        assert len(one_query.captured_queries) == (len(prefetching.captured_queries) - len(PARTS)
+                                                  - len(PROGRAMME_PARTS) - 2)
+
+
+def test_versions_and_documents_come_with_the_application_in_order_without_the_snapshots(application):
+    """The versions (their snapshot deferred, read only when asked for) and the documents, newest first, are
+    those prefetching reads; another application's documents are not among them."""
+    from notices.models import Document, Job
+
+    other = make_application("beijing-2026", state=State.FORMAL_REVIEW)
+    now = timezone.now()
+    for number, (subject, kind) in enumerate([(application, "certificate"), (other, "certificate"),
+                                              (application, "notice_refused")]):
+        job = Job.objects.create(kind=kind, key=f"page-test-{number}", subject=subject)
+        Document.objects.create(kind=kind, subject=subject, job=job, file=f"documents/{number}.pdf", sha256="0" * 64,
+                                size=1, created_at=now + datetime.timedelta(minutes=number))
+    user = staff_user(application.programme.authority)
+    page = application_page(visible_applications(user), application.pk)
+    prefetched = Application.objects.for_detail().get(pk=application.pk)
+    assert _values(page)["documents"] == _values(prefetched)["documents"]
+    assert [d.kind for d in page.documents.all()] == ["notice_refused", "certificate"]  # newest first
+    assert {d.subject_id for d in page.documents.all()} == {application.pk}
+    versions = list(page.versions.all())
+    assert versions and _values(page)["versions"] == _values(prefetched)["versions"]
+    assert all("data" in v.get_deferred_fields() and v.application is page for v in versions)
+    assert versions[0].data == application.versions.order_by("number").first().data  # read when asked for
 
 
 def test_an_application_outside_the_scope_is_a_404(application, seeded):
