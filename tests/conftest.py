@@ -37,10 +37,11 @@ def _load_programmes():
     call_command("load_programmes", "--demo-window", verbosity=0)
 
 
-def _is_transactional(request):
-    marker = request.node.get_closest_marker("django_db")
+def _is_transactional(item):
+    """Whether the test ``item`` runs transactional (it flushes every table at its end)."""
+    marker = item.get_closest_marker("django_db")
     return bool(marker and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server"))
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server"))
 
 
 def pytest_collection_modifyitems(items):
@@ -48,12 +49,9 @@ def pytest_collection_modifyitems(items):
     and the migrations' rows with them, so in one process they run after the others (pytest-django orders them
     so).  scripts/test.sh runs the suite in several processes in two passes, ``-m "not transactional"`` then
     ``-m transactional``, so that no process runs a test after a flush it does not expect."""
-    marker = pytest.mark.transactional
     for item in items:
-        django_db = item.get_closest_marker("django_db")
-        if (django_db and django_db.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
-                getattr(item, "fixturenames", ())):
-            item.add_marker(marker)
+        if _is_transactional(item):
+            item.add_marker(pytest.mark.transactional)
 
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
@@ -84,7 +82,7 @@ def seeded(request, db):
     runs those after the others; so each transactional test loads them again (idempotent, and
     quick when nothing differs).
     """
-    if _is_transactional(request):
+    if _is_transactional(request.node):
         _load_programmes()
 
 
