@@ -86,7 +86,9 @@ class _PartRows:
         if key not in _PART_SQL:
             quote = connection.ops.quote_name
             table = quote(self.model._meta.db_table)
-            outer = quote((Programme if self.link == "programme" else Application)._meta.db_table)
+            owner = self.subject_type.model_class() if self.subject_type else self.model._meta.get_field(
+                self.link).related_model
+            outer = quote(owner._meta.db_table)
             columns = ", ".join(f"'{f.attname}', {quote(f.column)}" + ("::text" if isinstance(f, models.DecimalField)
                                                                       else "") for f in self.fields)
             order = ", ".join(
