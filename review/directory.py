@@ -57,16 +57,15 @@ CHOICES_KEY, CHOICES_SECONDS = "directory-choices", 300
 def directory_choices():
     """``{"programmes": [(code, pk, title)], "fields": [...], "years": [...]}``: what the filters offer, the
     programmes, fields and years (newest first) of the filed consortia."""
-    found = cache.get(CHOICES_KEY)
-    if found is None:
+    def read():
         filed = filed_applications()
         years = (filed.filter(filed_on__isnull=False).annotate(y=ExtractYear("filed_on")).order_by("-y")
                  .values_list("y", flat=True).distinct())
-        found = {"programmes": [(p.code, p.pk, p.title) for p in directory_programmes(filed)],
-                 "fields": list(filed.exclude(field="").order_by("field").values_list("field", flat=True).distinct()),
-                 "years": [str(y) for y in years]}
-        cache.set(CHOICES_KEY, found, CHOICES_SECONDS)
-    return found
+        return {"programmes": [(p.code, p.pk, p.title) for p in directory_programmes(filed)],
+                "fields": list(filed.exclude(field="").order_by("field").values_list("field", flat=True).distinct()),
+                "years": [str(y) for y in years]}
+
+    return cache.get_or_set(CHOICES_KEY, read, CHOICES_SECONDS)
 
 
 def forget_choices(sender, created=False, **kwargs):

@@ -329,12 +329,9 @@ def _scope_key(model, pk):
 
 def scope_name_of(model, pk):
     """The name of the ``model`` (District or Authority) row ``pk``, kept in the cache."""
-    key = _scope_key(model, pk)
-    name = cache.get(key)
-    if name is None:
-        name = model.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
-        cache.set(key, name, SCOPE_NAME_SECONDS)
-    return name
+    return cache.get_or_set(_scope_key(model, pk),
+                            lambda: model.objects.filter(pk=pk).values_list("name", flat=True).first() or "",
+                            SCOPE_NAME_SECONDS)
 
 
 def forget_scope_name(sender, instance, **kwargs):
