@@ -180,3 +180,31 @@ def test_the_sidebar_reverses_each_address_once(client, staff, monkeypatch):
     assert reversed_once >= len(first) - 1  # the entries, each once
     again, _current, _html = sidebar(client, staff, reverse("review:staff_list"))
     assert again == first and len(calls) == reversed_once
+
+
+def test_the_written_sidebar_is_kept_per_what_it_shows_and_never_out_of_date(client, staff, monkeypatch, settings):
+    """The sidebar's markup is written once per language and what it shows (entries, addresses, current one):
+    the same page again writes nothing, and a new entry, another current page or another language each give
+    their own markup, never a copy kept from before."""
+    writes = []
+    real = menu._group_html
+    monkeypatch.setattr(menu, "_group_html", lambda group: writes.append(group.section.key) or real(group))
+    menu._sidebars.clear()
+    workspace = reverse("review:workspace")
+    first, current, _html = sidebar(client, staff, workspace)
+    written = len(writes)
+    assert written and current == ["menu-review-workspace"]
+    assert sidebar(client, staff, workspace)[:2] == (first, current) and len(writes) == written  # kept
+    elsewhere = sidebar(client, staff, reverse("review:staff_list") + "?state=" + State.DECISION)
+    assert elsewhere[0] == first and elsewhere[1] == [state_id(State.DECISION)] and len(writes) > written
+    menu.register(menu.Entry("test.kept", gettext_lazy("A page added later"), "review:workspace",
+                             section=menu.WORK, order=999))
+    try:
+        added, _current, _html = sidebar(client, staff, workspace)
+        assert sorted(added) == sorted([*first, "menu-test-kept"])
+    finally:
+        menu.unregister("test.kept")
+    assert sidebar(client, staff, workspace)[0] == first
+    client.post(reverse("set_language"), {"language": "en"})
+    english = client.get(workspace).content.decode()
+    assert ">My work</" in english and ">我的工作</" not in english
