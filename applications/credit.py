@@ -78,9 +78,10 @@ def observation(found, unchecked):
     return text
 
 
-def records_by_unit(application, day):
+def records_by_unit(application, day, records=None):
     """Every credit record of the lead unit and of the member units of a saved application, in force or
-    not, as (who, the unit's name, record, in force on ``day``): what staff see on its page."""
+    not, as (who, the unit's name, record, in force on ``day``): what staff see on its page.  ``records``: those
+    records when already read (the facts of the same application's eligibility check), else read here."""
     members = list(application.members.all())
     units = {creditcode.normalise(application.unit.credit_code): (_("lead unit"), application.unit.name)}
     for member in members:
@@ -88,4 +89,5 @@ def records_by_unit(application, day):
             who = _("core member unit") if member.role == MemberRole.CORE else _("member unit")
             units.setdefault(creditcode.normalise(member.credit_code), (who, member.name))
     return [(*units[record.credit_code], record, record.in_force_on(day))
-            for record in records_for(application.unit.credit_code, members) if record.credit_code in units]
+            for record in (records if records is not None else records_for(application.unit.credit_code, members))
+            if record.credit_code in units]

@@ -8,7 +8,7 @@ files), so they add no query when given such an application.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
@@ -44,18 +44,20 @@ def application_page(queryset, pk):
     """The application ``pk`` of ``queryset`` (404 when it is not there) with everything its page reads.
 
     On PostgreSQL its parts (members, people, tasks, budget lines, targets), its versions (without their
-    snapshots, deferred as ``for_detail`` defers them) and documents, and its programme's attachment
-    requirements and rules come in the application's own query, each as an array of JSON rows made back into
-    model instances here, rather than in nine queries of their own; the pages and the rules read them as if
-    prefetched (``application.members.all()``, ``application.documents.all()``, ``application.programme.rules.all()``)."""
+    snapshots, deferred as ``for_detail`` defers them), documents and attachments (their files in one more query
+    when there are any), and its programme's attachment requirements, rules and fields (领域) come in the
+    application's own query, each as an array of JSON rows made back into model instances here, rather than in
+    twelve queries of their own; the pages and the rules read them as if prefetched (``application.members.all()``,
+    ``application.documents.all()``, ``application.programme.rules.all()``)."""
     if connection.vendor != "postgresql":
         return get_object_or_404(queryset.for_detail(), pk=pk)
     owned = {name: _PartRows(Application._meta.get_field(name).related_model, "application")
-             for name in (*PARTS, "versions")}
+             for name in (*PARTS, "versions", "attachments")}
     owned["documents"] = _PartRows(Application._meta.get_field("documents").related_model, "subject_id",
                                    subject_type=ContentType.objects.get_for_model(Application))
     programme_owned = {name: _PartRows(Programme._meta.get_field(name).related_model, "programme")
                        for name in PROGRAMME_PARTS}
+    programme_owned["fields"] = _LinkedRows(Programme._meta.get_field("fields"))
     application = get_object_or_404(queryset.for_detail(parts=False, programme_parts=False, listed=False).annotate(
         **{f"{name}_rows": rows.sql() for name, rows in owned.items()},
         **{f"programme_{name}_rows": rows.sql() for name, rows in programme_owned.items()}), pk=pk)
@@ -66,48 +68,82 @@ def application_page(queryset, pk):
             related = getattr(owner, name).all()
             related._result_cache, related._prefetch_done = instances, True  # what prefetch_related leaves
             cache[name] = related
+    # Each attachment's requirement is one of the programme's (read above), and its files are read only when the
+    # application has an attachment (one query for all of them, as the prefetch did).
+    requirements = {requirement.pk: requirement for requirement in application.programme.attachment_requirements.all()}
+    attachments = application.attachments.all()
+    for attachment in attachments:
+        if attachment.requirement_id in requirements:
+            attachment.requirement = requirements[attachment.requirement_id]
+    prefetch_related_objects(list(attachments), "files")
     return application
 
 
 class _PartRows:
     """The rows of ``model`` whose column ``link`` holds the outer query's application or programme (its
-    table's ``id``), in the model's order, as one JSON array (decimals as text, so that they come back exactly;
-    the fields of ``DEFERRED_FIELDS`` left out and deferred on the instances, as a prefetch with ``defer`` leaves
-    them).  ``subject_type``: a generic relation's content type (the documents).  The SQL is written once per
-    model and link: building and compiling the same expression with the ORM on every request cost more than the
-    queries it saves."""
+    table's ``id``), in the model's order (by key when it has none), as one JSON array (decimals as text, so
+    that they come back exactly; the fields of ``DEFERRED_FIELDS`` left out and deferred on the instances, as a
+    prefetch with ``defer`` leaves them).  ``subject_type``: a generic relation's content type (the documents).
+    The SQL is written once per model and link: building and compiling the same expression with the ORM on
+    every request cost more than the queries it saves."""
 
     def __init__(self, model, link, subject_type=None):
         self.model, self.link, self.subject_type = model, link, subject_type
         self.fields = [f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS.get(model, ())]
 
     def sql(self):
-        key = (self.model, self.link, self.subject_type.pk if self.subject_type else None)
+        key = self._key()
         if key not in _PART_SQL:
             quote = connection.ops.quote_name
             table = quote(self.model._meta.db_table)
-            owner = self.subject_type.model_class() if self.subject_type else self.model._meta.get_field(
-                self.link).related_model
-            outer = quote(owner._meta.db_table)
-            columns = ", ".join(f"'{f.attname}', {quote(f.column)}" + ("::text" if isinstance(f, models.DecimalField)
-                                                                      else "") for f in self.fields)
+            columns = ", ".join(f"'{f.attname}', {table}.{quote(f.column)}"
+                                + ("::text" if isinstance(f, models.DecimalField) else "") for f in self.fields)
             order = ", ".join(
-                quote(self.model._meta.get_field(name.lstrip("-")).column) + (" DESC" if name.startswith("-") else "")
-                for name in self.model._meta.ordering)
-            column = self.model._meta.get_field(self.link).column
-            where = f"{table}.{quote(column)} = {outer}.{quote('id')}"
-            if self.subject_type is not None:
-                where += f" AND {table}.{quote('subject_type_id')} = {int(self.subject_type.pk)}"
+                f"{table}.{quote(self.model._meta.get_field(name.lstrip('-')).column)}"
+                + (" DESC" if name.startswith("-") else "")
+                for name in self.model._meta.ordering or [self.model._meta.pk.name])  # unordered: by key
             _PART_SQL[key] = (f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({columns}) ORDER BY {order}), '[]') "
-                              f"FROM {table} WHERE {where})")
+                              f"FROM {self._source(quote, table)})")
         return RawSQL(_PART_SQL[key], [], output_field=models.JSONField())
+
+    def _key(self):
+        return self.model, self.link, self.subject_type.pk if self.subject_type else None
+
+    def _source(self, quote, table):
+        """The FROM and WHERE clauses: the rows whose ``link`` is the outer row."""
+        owner = self.subject_type.model_class() if self.subject_type else self.model._meta.get_field(
+            self.link).related_model
+        column = quote(self.model._meta.get_field(self.link).column)
+        where = f"{table}.{column} = {quote(owner._meta.db_table)}.{quote('id')}"
+        if self.subject_type is not None:
+            where += f" AND {table}.{quote('subject_type_id')} = {int(self.subject_type.pk)}"
+        return f"{table} WHERE {where}"
 
     def instance(self, data, owner):
         row = self.model.from_db(owner._state.db, [f.attname for f in self.fields],
                                  [f.to_python(data[f.attname]) for f in self.fields])
-        if self.subject_type is None:
+        if self.subject_type is None and self.link is not None:
             setattr(row, self.model._meta.get_field(self.link).name, owner)
         return row
+
+
+class _LinkedRows(_PartRows):
+    """The rows a many-to-many field of the outer row links to (the programme's fields), as ``_PartRows``
+    reads the rows that point to it."""
+
+    def __init__(self, many_to_many):
+        super().__init__(many_to_many.related_model, None)
+        self.many_to_many = many_to_many
+
+    def _key(self):
+        return self.model, self.many_to_many
+
+    def _source(self, quote, table):
+        m2m = self.many_to_many
+        through = quote(m2m.remote_field.through._meta.db_table)
+        owner = quote(m2m.model._meta.db_table)
+        return (f"{table} JOIN {through} ON {through}.{quote(m2m.m2m_reverse_name())} = {table}.{quote('id')} "
+                f"WHERE {through}.{quote(m2m.m2m_column_name())} = {owner}.{quote('id')}")
 
 
 #: The fields the application page never reads of its versions: each version's snapshot of the whole application.

@@ -48,15 +48,15 @@ class ApplicationQuerySet(models.QuerySet):
         """An application with everything its pages read; the frozen versions without their snapshots (each
         a copy of the whole application: the pages list the versions, the diff reads the two it compares).
         ``parts=False``, ``programme_parts=False``, ``listed=False``: without its members, people, tasks, budget
-        lines and targets, without its programme's attachment requirements and rules, without its versions and
-        documents (the application page loads them with the application: applications.selectors.application_page)."""
+        lines and targets, without its programme's attachment requirements and rules, without its versions,
+        documents and attachments (the application page loads them with the application:
+        applications.selectors.application_page)."""
         return self.select_related("programme__authority", "unit__division__parent__parent", "district").prefetch_related(
             *(f"programme__{name}" for name in (PROGRAMME_PARTS if programme_parts else ())),
             *(PARTS if parts else ()),
-            *((models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents")
-              if listed else ()),
-            models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement").prefetch_related(
-                "files")),
+            *((models.Prefetch("versions", queryset=ApplicationVersion.objects.defer("data")), "documents",
+               models.Prefetch("attachments", queryset=Attachment.objects.select_related("requirement")
+                               .prefetch_related("files"))) if listed else ()),
         )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from applications import lifecycle
 from applications.certificates import verification_code
 from applications.credit import records_by_unit
+from applications.facts import facts_from_application
 from applications.rules import evaluate
 from applications.selectors import application_page, attachment_slots, visible_applications
 from applications.services import present, snapshot
@@ -23,7 +24,8 @@ from .links import next_actions
 @login_required
 def application_detail(request, pk):
     application = application_page(visible_applications(request.user), pk)
-    results = evaluate(application)
+    facts = facts_from_application(application)  # the credit records read once, for the rules and the staff's table
+    results = evaluate(facts)
     number = application.certificate_number
     # Programme staff of the authority see the experts' evaluation; applicants never see experts' names.
     assignments = []
@@ -31,7 +33,7 @@ def application_detail(request, pk):
     if is_staff:
         assignments = list(application.assignments.select_related("expert").order_by("id"))
     # Staff see the credit records of every unit of the consortium (lead and members), in force or not.
-    credit_rows = (records_by_unit(application, timezone.localdate())
+    credit_rows = (records_by_unit(application, timezone.localdate(), facts.credit_records)
                    if is_staff or request.user.role == Role.ADMIN else None)
     return render(request, "applications/detail.html", {
         **timeline_context(application, request.user),

@@ -28,7 +28,10 @@ def _values(application):
 
     return {**{name: rows(application, name) for name in PARTS},
             **{name: rows(application.programme, name) for name in PROGRAMME_PARTS},
-            "versions": listed("versions", skip=("data",)), "documents": listed("documents")}
+            "versions": listed("versions", skip=("data",)), "documents": listed("documents"),
+            "attachments": sorted((a.pk, a.requirement.code, [(f.pk, f.version) for f in a.files.all()])
+                                  for a in application.attachments.all()),
+            "fields": application.programme.field_names()}
 
 
 @pytest.fixture
@@ -63,9 +66,13 @@ def test_the_parts_are_those_prefetching_reads(application):
     if connection.vendor == "postgresql":
         with CaptureQueriesContext(connection) as prefetching:
             _values(Application.objects.for_detail().get(pk=application.pk))
-        # The parts, the programme's configuration, the versions and the documents: in the application's query.
+        # The parts, the programme's configuration and fields, the versions, documents and attachments: in the
+        # application's query (the attachments' files in one more, as prefetching reads them).
         assert len(one_query.captured_queries) == (len(prefetching.captured_queries) - len(PARTS)
-                                                  - len(PROGRAMME_PARTS) - 2)
+                                                  - len(PROGRAMME_PARTS) - 4) == 2
+    assert loaded["attachments"] and all(a.requirement.programme_id == page.programme_id
+                                         for a in page.attachments.all())
+    assert loaded["fields"] and loaded["fields"] == [f.name for f in application.programme.fields.order_by("order", "name")]
 
 
 def test_versions_and_documents_come_with_the_application_in_order_without_the_snapshots(application):
