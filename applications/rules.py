@@ -55,7 +55,12 @@ class Result:
 
     @property
     def status_label(self):
-        return {PASS: _("met"), WARN: _("warning"), FAIL: _("not met"), NA: _("not applicable")}[self.status]
+        return STATUS_LABELS[self.status]
+
+
+#: What each status is called (translated when shown: one lookup per result, not one per status).
+STATUS_LABELS = {PASS: gettext_lazy("met"), WARN: gettext_lazy("warning"), FAIL: gettext_lazy("not met"),
+                 NA: gettext_lazy("not applicable")}
 
 
 @dataclass

@@ -21,11 +21,11 @@ class PortalConfig(AppConfig):
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from .models.accounts import Authority, District, forget_scope_name
+        from .models.accounts import Authority, District, Unit, forget_scope_name
         from .twofactor import forget_device, remember_device
 
-        # The names the back office's top bar shows, cached per office, follow their rows.
-        for model in (Authority, District):
+        # The names the top bars show, cached per office and unit, follow their rows.
+        for model in (Authority, District, Unit):
             post_save.connect(forget_scope_name, sender=model, dispatch_uid=f"portal-scope-name-{model.__name__}")
             post_delete.connect(forget_scope_name, sender=model, dispatch_uid=f"portal-scope-name-d-{model.__name__}")
 

@@ -275,6 +275,12 @@ class User(AbstractUser):
         return ""
 
     @property
+    def unit_name(self):
+        """The name of the user's unit ("" for none): the applicant's pages show it in the top navigation on every
+        page, so it is read from the cache as the office's name is (:func:`scope_name_of`)."""
+        return scope_name_of(Unit, self.unit_id) if self.unit_id else ""
+
+    @property
     def needs_second_factor(self):
         """Whether this user must be verified by a second factor (their role, or the admin's keys)."""
         return self.role in SECOND_FACTOR_ROLES or self.is_superuser or self.is_staff
@@ -318,8 +324,8 @@ class User(AbstractUser):
         return self.role == Role.ADMIN
 
 
-#: How long an office's name is kept in the cache: a renamed one is forgotten at once by the process that saved it
-#: (``forget_scope_name``), and by the other web workers' caches (each its own) within this time.
+#: How long an office's (or a unit's) name is kept in the cache: a renamed one is forgotten at once by the process
+#: that saved it (``forget_scope_name``), and by the other web workers' caches (each its own) within this time.
 SCOPE_NAME_SECONDS = 300
 
 
@@ -328,12 +334,13 @@ def _scope_key(model, pk):
 
 
 def scope_name_of(model, pk):
-    """The name of the ``model`` (District or Authority) row ``pk``, kept in the cache."""
+    """The name of the ``model`` (District, Authority or Unit) row ``pk``, kept in the cache."""
     return cache.get_or_set(_scope_key(model, pk),
                             lambda: model.objects.filter(pk=pk).values_list("name", flat=True).first() or "",
                             SCOPE_NAME_SECONDS)
 
 
 def forget_scope_name(sender, instance, **kwargs):
-    """A district office or authority saved or deleted (``post_save``/``post_delete``): its name is read again."""
+    """A district office, authority or unit saved or deleted (``post_save``/``post_delete``): its name is read
+    again."""
     cache.delete(_scope_key(sender, instance.pk))

@@ -46,10 +46,12 @@ def timeline_context(application, user):
     queryset = application.log.order_by("at", "id")
     if show_names:
         queryset = queryset.select_related("actor")
-    labels = transition_labels()
+    labels, roles = transition_labels(), dict(Role.choices)
     entries = list(queryset)
     for entry in entries:
         entry.action_label = labels.get(entry.transition, entry.transition)
+        entry.role_label = roles.get(entry.actor_role, entry.actor_role)  # get_actor_role_display, without its
+        # walk over the choices for every entry
     return {"entries": entries, "show_names": show_names, "show_ip": show_ip}
 
 

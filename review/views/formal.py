@@ -19,6 +19,7 @@ from review import services
 from review.forms import FormalReviewForm
 from review.models import FormalReview
 
+from .applicant import timeline_context
 from .common import client_ip
 
 
@@ -75,5 +76,5 @@ def formal_review(request, pk):
         # a previous formal review exists only after a return and a resubmission (a second version)
         "previous": FormalReview.objects.filter(application=application).select_related("author").order_by("-at")
         if len(versions) > 1 else [],
-        "timeline": application.log.select_related("actor"),
+        "timeline": timeline_context(application, request.user)["entries"],
     })

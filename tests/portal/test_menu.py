@@ -208,3 +208,23 @@ def test_the_written_sidebar_is_kept_per_what_it_shows_and_never_out_of_date(cli
     client.post(reverse("set_language"), {"language": "en"})
     english = client.get(workspace).content.decode()
     assert ">My work</" in english and ">我的工作</" not in english
+
+
+def test_the_applicants_top_navigation_names_the_unit_from_the_cache_and_follows_a_rename(client, seeded):
+    """The applicant's unit, named in the top navigation and the workspace, costs no query once read; renamed
+    (its profile saved), the pages show the new name."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    applicant = UserFactory(role=Role.APPLICANT)
+    client.force_login(applicant)
+    url = reverse("review:workspace")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert html.count(applicant.unit.name) >= 2  # the menu under the user's name, the workspace's heading
+    assert not [q for q in queries.captured_queries if ' FROM "portal_unit" ' in q["sql"]]
+    unit = applicant.unit
+    unit.name = "威海海洋装备研究院有限公司"
+    unit.save()
+    assert client.get(url).content.decode().count("威海海洋装备研究院有限公司") >= 2
