@@ -40,7 +40,7 @@ def visible_applications(user):
 
 
 
-def application_page(queryset, pk):
+def application_page(queryset, pk, also=None):
     """The application ``pk`` of ``queryset`` (404 when it is not there) with everything its page reads.
 
     On PostgreSQL its parts (members, people, tasks, budget lines, targets), its versions (without their
@@ -48,13 +48,23 @@ def application_page(queryset, pk):
     when there are any), and its programme's attachment requirements, rules and fields (领域) come in the
     application's own query, each as an array of JSON rows made back into model instances here, rather than in
     twelve queries of their own; the pages and the rules read them as if prefetched (``application.members.all()``,
-    ``application.documents.all()``, ``application.programme.rules.all()``)."""
+    ``application.documents.all()``, ``application.programme.rules.all()``).
+
+    ``also``: ``{related name: (foreign keys of its rows to load with them)}``, more rows of the application the
+    caller's page shows, read the same way (e.g. the review's timeline with who acted: ``{"log": ("actor",)}``;
+    the apps above name their relations, this module imports none of their models)."""
+    also = also or {}
     if connection.vendor != "postgresql":
-        return get_object_or_404(queryset.for_detail(), pk=pk)
+        return get_object_or_404(queryset.for_detail().prefetch_related(*(
+            models.Prefetch(name, queryset=Application._meta.get_field(name).related_model.objects.select_related(
+                *related)) for name, related in also.items())), pk=pk)
     owned = {name: _PartRows(Application._meta.get_field(name).related_model, "application")
              for name in (*PARTS, "versions", "attachments")}
     owned["documents"] = _PartRows(Application._meta.get_field("documents").related_model, "subject_id",
                                    subject_type=ContentType.objects.get_for_model(Application))
+    for name, related in also.items():
+        field = Application._meta.get_field(name)
+        owned[name] = _PartRows(field.related_model, field.field.name, related=tuple(related))
     programme_owned = {name: _PartRows(Programme._meta.get_field(name).related_model, "programme")
                        for name in PROGRAMME_PARTS}
     programme_owned["fields"] = _LinkedRows(Programme._meta.get_field("fields"))
@@ -84,30 +94,40 @@ class _PartRows:
     table's ``id``), in the model's order (by key when it has none), as one JSON array (decimals as text, so
     that they come back exactly; the fields of ``DEFERRED_FIELDS`` left out and deferred on the instances, as a
     prefetch with ``defer`` leaves them).  ``subject_type``: a generic relation's content type (the documents).
-    The SQL is written once per model and link: building and compiling the same expression with the ORM on
-    every request cost more than the queries it saves."""
+    ``related``: foreign keys of the rows whose targets come with them, each row's as a nested object (as
+    ``select_related`` loads them; none for an empty key).  The SQL is written once per model, link and related
+    keys: building and compiling the same expression with the ORM on every request cost more than the queries
+    it saves."""
 
-    def __init__(self, model, link, subject_type=None):
-        self.model, self.link, self.subject_type = model, link, subject_type
-        self.fields = [f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS.get(model, ())]
+    def __init__(self, model, link, subject_type=None, related=()):
+        self.model, self.link, self.subject_type, self.related = model, link, subject_type, related
+        self.fields = _fields(model)
 
     def sql(self):
         key = self._key()
         if key not in _PART_SQL:
             quote = connection.ops.quote_name
             table = quote(self.model._meta.db_table)
-            columns = ", ".join(f"'{f.attname}', {table}.{quote(f.column)}"
-                                + ("::text" if isinstance(f, models.DecimalField) else "") for f in self.fields)
+            columns, joins = [_json_columns(table, self.fields, quote)], []
+            for name in self.related:
+                field = self.model._meta.get_field(name)
+                target = field.related_model
+                alias = quote(f"{self.model._meta.db_table}__{name}")
+                joins.append(f"LEFT JOIN {quote(target._meta.db_table)} {alias} "
+                             f"ON {alias}.{quote(target._meta.pk.column)} = {table}.{quote(field.column)}")
+                columns.append(f"'{name}', CASE WHEN {alias}.{quote(target._meta.pk.column)} IS NULL THEN NULL "
+                               f"ELSE jsonb_build_object({_json_columns(alias, _fields(target), quote)}) END")
             order = ", ".join(
                 f"{table}.{quote(self.model._meta.get_field(name.lstrip('-')).column)}"
                 + (" DESC" if name.startswith("-") else "")
                 for name in self.model._meta.ordering or [self.model._meta.pk.name])  # unordered: by key
-            _PART_SQL[key] = (f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({columns}) ORDER BY {order}), '[]') "
-                              f"FROM {self._source(quote, table)})")
+            source, where = self._source(quote, table)
+            _PART_SQL[key] = (f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({', '.join(columns)}) ORDER BY {order}),"
+                              f" '[]') FROM {' '.join([source, *joins])} WHERE {where})")
         return RawSQL(_PART_SQL[key], [], output_field=models.JSONField())
 
     def _key(self):
-        return self.model, self.link, self.subject_type.pk if self.subject_type else None
+        return self.model, self.link, self.subject_type.pk if self.subject_type else None, self.related
 
     def _source(self, quote, table):
         """The FROM and WHERE clauses: the rows whose ``link`` is the outer row."""
@@ -117,14 +137,32 @@ class _PartRows:
         where = f"{table}.{column} = {quote(owner._meta.db_table)}.{quote('id')}"
         if self.subject_type is not None:
             where += f" AND {table}.{quote('subject_type_id')} = {int(self.subject_type.pk)}"
-        return f"{table} WHERE {where}"
+        return table, where
 
     def instance(self, data, owner):
-        row = self.model.from_db(owner._state.db, [f.attname for f in self.fields],
-                                 [f.to_python(data[f.attname]) for f in self.fields])
+        row = _from_json(self.model, self.fields, data, owner._state.db)
         if self.subject_type is None and self.link is not None:
             setattr(row, self.model._meta.get_field(self.link).name, owner)
+        for name in self.related:
+            field = self.model._meta.get_field(name)
+            target = data[name]
+            field.set_cached_value(row, None if target is None else _from_json(
+                field.related_model, _fields(field.related_model), target, owner._state.db))
         return row
+
+
+def _fields(model):
+    return [f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS.get(model, ())]
+
+
+def _json_columns(table, fields, quote):
+    """``'attname', column, …`` of ``fields`` for ``jsonb_build_object`` (decimals as text)."""
+    return ", ".join(f"'{f.attname}', {table}.{quote(f.column)}"
+                     + ("::text" if isinstance(f, models.DecimalField) else "") for f in fields)
+
+
+def _from_json(model, fields, data, db):
+    return model.from_db(db, [f.attname for f in fields], [f.to_python(data[f.attname]) for f in fields])
 
 
 class _LinkedRows(_PartRows):
@@ -142,8 +180,8 @@ class _LinkedRows(_PartRows):
         m2m = self.many_to_many
         through = quote(m2m.remote_field.through._meta.db_table)
         owner = quote(m2m.model._meta.db_table)
-        return (f"{table} JOIN {through} ON {through}.{quote(m2m.m2m_reverse_name())} = {table}.{quote('id')} "
-                f"WHERE {through}.{quote(m2m.m2m_column_name())} = {owner}.{quote('id')}")
+        return (f"{table} JOIN {through} ON {through}.{quote(m2m.m2m_reverse_name())} = {table}.{quote('id')}",
+                f"{through}.{quote(m2m.m2m_column_name())} = {owner}.{quote('id')}")
 
 
 #: The fields the application page never reads of its versions: each version's snapshot of the whole application.

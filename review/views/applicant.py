@@ -35,19 +35,28 @@ def transition_labels():
     return {**lifecycle_labels(Application), services.IMPORT_TRANSITION: str(services.IMPORT_LABEL)}
 
 
+def shows_names(user):
+    """Whether ``user`` sees who acted on the timeline (the others see each entry's role only)."""
+    return bool(user.is_authenticated and user.role in NAME_ROLES)
+
+
 def timeline_context(application, user):
-    """``{"entries", "show_names", "show_ip"}`` for ``review/_timeline.html``; one query.
+    """``{"entries", "show_names", "show_ip"}`` for ``review/_timeline.html``; one query, none when the
+    application was read with its log (``application_page``, as the application page reads it).
 
     Applicants (and experts) see each entry's role but never the name of the person who acted:
     for them the actors are not even loaded.
     """
-    show_names = bool(user.is_authenticated and user.role in NAME_ROLES)
+    show_names = shows_names(user)
     show_ip = bool(user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN))
-    queryset = application.log.order_by("at", "id")
-    if show_names:
-        queryset = queryset.select_related("actor")
+    if "log" in getattr(application, "_prefetched_objects_cache", {}):
+        entries = list(application.log.all())  # in the log's order (when, then the entry's key)
+    else:
+        queryset = application.log.order_by("at", "id")
+        if show_names:
+            queryset = queryset.select_related("actor")
+        entries = list(queryset)
     labels, roles = transition_labels(), dict(Role.choices)
-    entries = list(queryset)
     for entry in entries:
         entry.action_label = labels.get(entry.transition, entry.transition)
         entry.role_label = roles.get(entry.actor_role, entry.actor_role)  # get_actor_role_display, without its

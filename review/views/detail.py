@@ -17,13 +17,29 @@ from portal.models import Role
 
 from .. import services
 from ..selectors import recommendations_of
-from .applicant import timeline_context
+from .applicant import shows_names, timeline_context
 from .links import next_actions
+
+
+def _read_with_the_application(user):
+    """What the page shows of the review, read in the application's own query (``application_page``): the
+    timeline (with who acted, for those who see names), the experts' assignments (programme staff) and the
+    filing agreements (the applicant and staff)."""
+    also = {"log": ("actor",) if shows_names(user) else ()}
+    if user.role == Role.STAFF:
+        also["assignments"] = ("expert",)
+    if user.role in AGREEMENT_ROLES:
+        also["filing_agreements"] = ()
+    return also
+
+
+#: Who sees the filing agreements on the application page.
+AGREEMENT_ROLES = (Role.APPLICANT, Role.STAFF)
 
 
 @login_required
 def application_detail(request, pk):
-    application = application_page(visible_applications(request.user), pk)
+    application = application_page(visible_applications(request.user), pk, also=_read_with_the_application(request.user))
     facts = facts_from_application(application)  # the credit records read once, for the rules and the staff's table
     results = evaluate(facts)
     number = application.certificate_number
@@ -31,7 +47,7 @@ def application_detail(request, pk):
     assignments = []
     is_staff = lifecycle.is_staff_of(application, request.user)
     if is_staff:
-        assignments = list(application.assignments.select_related("expert").order_by("id"))
+        assignments = list(application.assignments.all())  # with their experts, in the order they were made
     # Staff see the credit records of every unit of the consortium (lead and members), in force or not.
     credit_rows = (records_by_unit(application, timezone.localdate(), facts.credit_records)
                    if is_staff or request.user.role == Role.ADMIN else None)
@@ -40,8 +56,7 @@ def application_detail(request, pk):
         "actions": next_actions(application, request.user),
         "documents": list(application.documents.all()),
         "recommendations": recommendations_of(application, request.user),
-        "agreements": (list(application.filing_agreements.all())
-                       if request.user.role in (Role.APPLICANT, Role.STAFF) else []),
+        "agreements": list(application.filing_agreements.all()) if request.user.role in AGREEMENT_ROLES else [],
         "application": application,
         "results": results,
         "blocking": sum(1 for r in results if r.blocks),

@@ -110,3 +110,38 @@ def test_dates_and_empty_parts(application):
     page = application_page(Application.objects.all(), application.pk)
     assert list(page.tasks.all()) == [] and isinstance(page.targets.all()[0].year, int)
     assert isinstance(page.created_at, datetime.datetime)
+
+
+def test_the_rows_a_page_asks_for_come_with_their_foreign_keys_as_the_orm_reads_them(seeded):
+    """``also``: the review's rows of the application (the timeline with who acted, the experts' assignments with
+    the experts), read in the application's query, are those the ORM reads with ``select_related``, in the
+    same order; an entry no one signed (the system's) has no actor, and asks no query for one."""
+    application = make_application("weihai-2026", state=State.APPROVED)  # through the experts' evaluation
+    user = staff_user(application.programme.authority)
+    also = {"log": ("actor",), "assignments": ("expert",), "filing_agreements": ()}
+    with CaptureQueriesContext(connection) as queries:
+        page = application_page(visible_applications(user), application.pk, also=also)
+        log = [(e.pk, e.transition, e.actor_id, e.actor and e.actor.username) for e in page.log.all()]
+        assignments = [(a.pk, a.status, a.expert.name, a.expert.user_id) for a in page.assignments.all()]
+        agreements = list(page.filing_agreements.all())
+    assert log == [(e.pk, e.transition, e.actor_id, e.actor and e.actor.username)
+                   for e in application.log.select_related("actor").order_by("at", "id")]
+    assert assignments == [(a.pk, a.status, a.expert.name, a.expert.user_id)
+                           for a in application.assignments.select_related("expert").order_by("id")]
+    assert len(log) >= 4 and len(assignments) >= 2 and agreements == []
+    if connection.vendor == "postgresql":
+        assert len(_besides_files(queries)) == 1
+    unsigned = type(page.log.all()[0])(application=application, transition="import", source="", target="filed",
+                                       actor=None, actor_role="system")
+    unsigned.save()
+    with CaptureQueriesContext(connection) as queries:
+        page = application_page(visible_applications(user), application.pk, also=also)
+        last = page.log.all()[len(page.log.all()) - 1]
+        assert last.pk == unsigned.pk and last.actor is None
+    if connection.vendor == "postgresql":
+        assert len(_besides_files(queries)) == 1
+
+
+def _besides_files(queries):
+    """The queries but the one of the attachments' files (read on their own when there are attachments)."""
+    return [q for q in queries.captured_queries if ' FROM "applications_attachmentfile" ' not in q["sql"]]
