@@ -5,6 +5,8 @@ and the counts by state in the user's scope.
 applicant's applications and open calls, or the reviewer's queue.
 """
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, OuterRef, Subquery
 from django.shortcuts import render
@@ -30,30 +32,18 @@ def dashboard_context(user):
     ``queue_total``, ``queue_more``, ``pending_objections`` (None for roles that have none),
     ``expert_invitations`` (experts: invitations and accepted assignments still to score).
     """
-    scope = visible_applications(user)
-    if user.role != Role.APPLICANT:
-        scope = scope.exclude(state=State.DRAFT)
-    order = {value: index for index, value in enumerate(State.values)}
-    labels = dict(State.choices)
-    rows = scope.order_by().values("state").annotate(n=Count("*"))  # COUNT(*): read from the state index alone
-    state_counts = sorted(((r["state"], labels.get(r["state"], r["state"]), r["n"]) for r in rows),
-                          key=lambda row: order.get(row[0], 99))
-
     if user.role == Role.APPLICANT:
-        waiting = scope.filter(state=State.RETURNED)
-    else:
-        waiting = waiting_queue(user)
+        return applicant_context(user)
+    scope = visible_applications(user).exclude(state=State.DRAFT)
+    rows = scope.order_by().values("state").annotate(n=Count("*"))  # COUNT(*): read from the state index alone
+    state_counts = _state_counts((r["state"], r["n"]) for r in rows)
+    waiting = waiting_queue(user)
     batch = PublicityEntry.objects.filter(application=OuterRef("pk")).order_by("-batch__starts_on", "-batch_id")
     waiting = waiting.select_related("programme__authority", "unit", "district").annotate(
         publicity_batch_id=Subquery(batch.values("batch_id")[:1]))
     waiting = waiting.order_by(F("waiting_since").asc(nulls_last=True), "pk")
     today = timezone.localdate()
-    queue = []
-    for application in waiting[:QUEUE_LIMIT]:
-        url, action = action_link(application)
-        since = application.waiting_since or application.submitted_at
-        queue.append({"application": application, "since": since,
-                      "waited": days_waited(since, today), "url": url, "action": action})
+    queue = [_queue_item(application, today) for application in waiting[:QUEUE_LIMIT]]
     queue_total = len(queue) if len(queue) < QUEUE_LIMIT else waiting.count()
 
     pending = None
@@ -67,14 +57,41 @@ def dashboard_context(user):
             "queue_more": queue_total > len(queue), "pending_objections": pending, "expert_invitations": invitations}
 
 
+def _queue_item(application, today):
+    """One row of the queue: the application, since when and how many days it has waited, the link to act."""
+    url, action = action_link(application)
+    since = application.waiting_since or application.submitted_at
+    return {"application": application, "since": since, "waited": days_waited(since, today), "url": url,
+            "action": action}
+
+
+def _state_counts(counts):
+    """[(state, label, n)] in the workflow's order, from (state, n) pairs."""
+    order = {value: index for index, value in enumerate(State.values)}
+    labels = dict(State.choices)
+    return sorted(((state, labels.get(state, state), n) for state, n in counts), key=lambda row: order.get(row[0], 99))
+
+
+def applicant_context(user):
+    """``dashboard_context`` of an applicant, with ``applications``: every application of the unit (newest change
+    first; the workspace lists them all), and among them those returned for revision, which wait for the
+    applicant (oldest first): one query for the list, the queue and the counts."""
+    applications = list(visible_applications(user).select_related("programme", "unit").order_by("-updated_at", "-pk"))
+    returned = sorted((a for a in applications if a.state == State.RETURNED),
+                      key=lambda a: (a.waiting_since is None, a.waiting_since or 0, a.pk))
+    today = timezone.localdate()
+    queue = [_queue_item(application, today) for application in returned[:QUEUE_LIMIT]]
+    return {"state_counts": _state_counts(Counter(a.state for a in applications).items()), "queue": queue,
+            "queue_total": len(returned), "queue_more": len(returned) > len(queue), "pending_objections": None,
+            "expert_invitations": None, "applications": applications}
+
+
 @login_required
 def workspace(request):
     """Each role's dashboard: what waits for this user (with days waited) and counts by state."""
     user = request.user
     context = dashboard_context(user)
     if user.role == Role.APPLICANT:
-        # Ordered explicitly, newest change first (the pk breaks ties).
-        context["applications"] = visible_applications(user).for_table().order_by("-updated_at", "-pk")
         context["programmes"] = open_programmes()
         template = "portal/workspace_applicant.html"
     else:

@@ -10,6 +10,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -612,6 +614,27 @@ def test_dashboard_queue_is_limited_to_twenty(seeded):
     assert len(context["queue"]) == 20 and context["queue_total"] == 23 and context["queue_more"]
     waited = [item["waited"] for item in context["queue"]]
     assert waited == sorted(waited, reverse=True) and waited[0] == 21
+
+
+def test_the_applicants_workspace_reads_its_list_queue_and_counts_in_one_query(client, seeded):
+    """The applicant's workspace: the unit's applications, the returned ones waiting for it (oldest first) and
+    the counts by state, from one query of the unit's applications."""
+    older = make_application("weihai-2026", state=State.RETURNED)
+    unit, applicant = older.unit, older.created_by
+    newer = make_application("weihai-2026", state=State.RETURNED, unit=unit, applicant=applicant)
+    Application.objects.filter(pk=older.pk).update(waiting_since=timezone.now() - datetime.timedelta(days=20))
+    draft = make_application("weihai-2026", unit=unit, applicant=applicant)
+    with CaptureQueriesContext(connection) as queries:
+        context = dashboard_context(applicant)
+    assert len(queries.captured_queries) == 1
+    assert [item["application"].pk for item in context["queue"]] == [older.pk, newer.pk]
+    assert context["queue"][0]["waited"] == 20 and context["queue_total"] == 2 and not context["queue_more"]
+    assert {state: n for state, _label, n in context["state_counts"]} == {State.RETURNED: 2, State.DRAFT: 1}
+    assert [a.pk for a in context["applications"]] == list(
+        Application.objects.filter(unit=unit).order_by("-updated_at", "-pk").values_list("pk", flat=True))
+    client.force_login(applicant)
+    page = client.get(reverse("review:workspace")).content.decode()
+    assert 'id="work-queue"' in page and page.index(older.name) < page.index(newer.name) and draft.name in page
 
 
 def test_applicant_and_expert_dashboards(seeded):
