@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext, pgettext
 
 from applications import stages
 from applications.states import State
-from portal import formhtml
+from portal import addresses, formhtml
 from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
@@ -85,10 +84,6 @@ def _filtering(filterset):
     return any(value not in (None, "", []) for name, value in data.items() if name != "o")
 
 
-#: A number no primary key reaches, put in a reversed URL and then replaced by each row's key.
-_PK = 987654321987654321
-
-
 def _prepare_rows(page, user):
     """What each row shows, worked out once here rather than by the template (which costs a template node,
     a ``reverse()`` or a translation lookup per row and cell)."""
@@ -96,12 +91,12 @@ def _prepare_rows(page, user):
     acting = stages.acting_states(user.role)
     labels = dict(State.choices)
     districts = dict(scope_choices(user)["district"])
-    detail = reverse("review:application_detail", args=[_PK])
+    detail = addresses.per_key("review:application_detail")
     for application in page:
         name = districts.get(str(application.district_id)) if application.district_id else ""
         application.district_name = name if name is not None else application.district.name  # (not in the cache)
         application.days_waited = days_waited(application.waiting_since or application.submitted_at, today)
-        application.url = detail.replace(str(_PK), str(application.pk))
+        application.url = detail(application.pk)
         application.state_label = labels.get(application.state, application.state)
         application.members_label = ngettext("%(n)s member", "%(n)s members", application.member_count) % {
             "n": application.member_count}

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications.states import State
+from portal import addresses
 from portal.lifecycle import ActionRefused
 from review import services
 from review.forms import ObjectionForm
@@ -26,11 +27,15 @@ PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
 
 
 def _count_entries(*pages):
-    """Set ``entry_count`` (entries in publicity or filed) and ``filed_count`` on the batches of ``pages``: one
-    grouped count over the entries of the batches shown, rather than two correlated counts in each page's query."""
+    """Set ``entry_count`` (entries in publicity or filed), ``filed_count`` and ``url`` on the batches of ``pages``:
+    one grouped count over the entries of the batches shown, rather than two correlated counts in each page's
+    query."""
     for page in pages:
         page.object_list = list(page.object_list)  # the rows the template shows: counted here, read once
     batches = [batch for page in pages for batch in page.object_list]
+    address = addresses.per_key("review:publicity_detail")
+    for batch in batches:
+        batch.url = address(batch.pk)
     counts = {row["batch_id"]: row for row in PublicityEntry.objects.filter(
         batch__in=[batch.pk for batch in batches], application__state__in=PUBLIC_ENTRY_STATES).order_by()
         .values("batch_id").annotate(entries=Count("pk"), filed=Count("pk", filter=Q(application__state=State.FILED)))

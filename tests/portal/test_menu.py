@@ -228,3 +228,12 @@ def test_the_applicants_top_navigation_names_the_unit_from_the_cache_and_follows
     unit.name = "威海海洋装备研究院有限公司"
     unit.save()
     assert client.get(url).content.decode().count("威海海洋装备研究院有限公司") >= 2
+
+
+def test_a_rows_address_made_from_one_reversal_is_the_reversed_one():
+    """``portal.addresses.per_key``: one reversal per list page gives each row the address ``reverse`` gives."""
+    from portal.addresses import per_key
+
+    address = per_key("review:publicity_detail")
+    for pk in (1, 42, 987654321):
+        assert address(pk) == reverse("review:publicity_detail", args=[pk])
