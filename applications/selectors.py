@@ -95,9 +95,9 @@ class _PartRows:
     that they come back exactly; the fields of ``DEFERRED_FIELDS`` left out and deferred on the instances, as a
     prefetch with ``defer`` leaves them).  ``subject_type``: a generic relation's content type (the documents).
     ``related``: foreign keys of the rows whose targets come with them, each row's as a nested object (as
-    ``select_related`` loads them; none for an empty key).  The SQL is written once per model, link and related
-    keys: building and compiling the same expression with the ORM on every request cost more than the queries
-    it saves."""
+    ``select_related`` loads them; none for an empty key).  The SQL and its expression are made once per model,
+    link and related keys: building and compiling the same expression with the ORM on every request cost more
+    than the queries it saves."""
 
     def __init__(self, model, link, subject_type=None, related=()):
         self.model, self.link, self.subject_type, self.related = model, link, subject_type, related
@@ -122,9 +122,10 @@ class _PartRows:
                 + (" DESC" if name.startswith("-") else "")
                 for name in self.model._meta.ordering or [self.model._meta.pk.name])  # unordered: by key
             source, where = self._source(quote, table)
-            _PART_SQL[key] = (f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({', '.join(columns)}) ORDER BY {order}),"
-                              f" '[]') FROM {' '.join([source, *joins])} WHERE {where})")
-        return RawSQL(_PART_SQL[key], [], output_field=models.JSONField())
+            _PART_SQL[key] = RawSQL(f"(SELECT COALESCE(jsonb_agg(jsonb_build_object({', '.join(columns)}) ORDER BY "
+                                    f"{order}), '[]') FROM {' '.join([source, *joins])} WHERE {where})", [],
+                                    output_field=models.JSONField())
+        return _PART_SQL[key]  # the same expression each time (a query copies what it annotates)
 
     def _key(self):
         return self.model, self.link, self.subject_type.pk if self.subject_type else None, self.related
@@ -187,7 +188,7 @@ class _LinkedRows(_PartRows):
 #: The fields the application page never reads of its versions: each version's snapshot of the whole application.
 DEFERRED_FIELDS = {ApplicationVersion: ("data",)}
 
-#: The SQL of each part's rows (see ``_PartRows``).
+#: The expression of each part's rows (see ``_PartRows``), written once.
 _PART_SQL = {}
 
 
