@@ -29,6 +29,9 @@ from .editor import district_stage_applies
 from .facts import Facts, facts_from_application
 
 PASS, WARN, FAIL, NA = "pass", "warn", "fail", "na"
+#: What each status is called (translated when shown: one lookup per result, not one per status).
+STATUS_LABELS = {PASS: gettext_lazy("met"), WARN: gettext_lazy("warning"), FAIL: gettext_lazy("not met"),
+                 NA: gettext_lazy("not applicable")}
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -56,11 +59,6 @@ class Result:
     @property
     def status_label(self):
         return STATUS_LABELS[self.status]
-
-
-#: What each status is called (translated when shown: one lookup per result, not one per status).
-STATUS_LABELS = {PASS: gettext_lazy("met"), WARN: gettext_lazy("warning"), FAIL: gettext_lazy("not met"),
-                 NA: gettext_lazy("not applicable")}
 
 
 @dataclass
