@@ -26,23 +26,21 @@ from .common import client_ip
 PUBLIC_ENTRY_STATES = [State.PUBLICITY, State.FILED]
 
 
-def _count_entries(*pages):
-    """Set ``entry_count`` (entries in publicity or filed), ``filed_count`` and ``url`` on the batches of ``pages``:
-    one grouped count over the entries of the batches shown, rather than two correlated counts in each page's
-    query."""
+def _prepare_batches(*pages):
+    """Set ``url``, ``entry_count`` (entries in publicity or filed) and ``filed_count`` on the batches of ``pages``:
+    the counts from one grouped count over the entries of the batches shown, rather than two correlated counts in
+    each page's query."""
     for page in pages:
-        page.object_list = list(page.object_list)  # the rows the template shows: counted here, read once
+        page.object_list = list(page.object_list)  # the rows the template shows: prepared here, read once
     batches = [batch for page in pages for batch in page.object_list]
-    address = addresses.per_key("review:publicity_detail")
-    for batch in batches:
-        batch.url = address(batch.pk)
     counts = {row["batch_id"]: row for row in PublicityEntry.objects.filter(
         batch__in=[batch.pk for batch in batches], application__state__in=PUBLIC_ENTRY_STATES).order_by()
         .values("batch_id").annotate(entries=Count("pk"), filed=Count("pk", filter=Q(application__state=State.FILED)))
     } if batches else {}
+    address = addresses.per_key("review:publicity_detail")
     for batch in batches:
         row = counts.get(batch.pk, {})
-        batch.entry_count, batch.filed_count = row.get("entries", 0), row.get("filed", 0)
+        batch.url, batch.entry_count, batch.filed_count = address(batch.pk), row.get("entries", 0), row.get("filed", 0)
 
 
 def publicity_list(request):
@@ -54,7 +52,7 @@ def publicity_list(request):
     ended = public.filter(ends_on__lt=today).order_by("-ends_on", "-pk")
     page = Paginator(running, 20).get_page(request.GET.get("page"))
     archive = Paginator(ended, 20).get_page(request.GET.get("archive"))
-    _count_entries(page, archive)
+    _prepare_batches(page, archive)
     return render(request, "review/public/publicity_list.html", {"page": page, "archive": archive, "today": today})
 
 
