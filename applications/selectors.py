@@ -6,6 +6,8 @@ prefetches (the programme's attachment requirements, the attachments with their 
 files), so they add no query when given such an application.
 """
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
@@ -101,14 +103,13 @@ class _PartRows:
 
     def __init__(self, model, link, subject_type=None, related=()):
         self.model, self.link, self.subject_type, self.related = model, link, subject_type, related
-        self.fields = _fields(model)
 
     def sql(self):
         key = self._key()
         if key not in _PART_SQL:
             quote = connection.ops.quote_name
             table = quote(self.model._meta.db_table)
-            columns, joins = [_json_columns(table, self.fields, quote)], []
+            columns, joins = [_json_columns(table, _fields(self.model), quote)], []
             for name in self.related:
                 field = self.model._meta.get_field(name)
                 target = field.related_model
@@ -141,19 +142,27 @@ class _PartRows:
         return table, where
 
     def instance(self, data, owner):
-        row = _from_json(self.model, self.fields, data, owner._state.db)
+        row = _from_json(self.model, data, owner._state.db)
         if self.subject_type is None and self.link is not None:
             setattr(row, self.model._meta.get_field(self.link).name, owner)
         for name in self.related:
             field = self.model._meta.get_field(name)
             target = data[name]
-            field.set_cached_value(row, None if target is None else _from_json(
-                field.related_model, _fields(field.related_model), target, owner._state.db))
+            field.set_cached_value(row, None if target is None else _from_json(field.related_model, target,
+                                                                               owner._state.db))
         return row
 
 
+@functools.cache
 def _fields(model):
-    return [f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS.get(model, ())]
+    """The fields of ``model`` read as JSON rows (those of ``DEFERRED_FIELDS`` left out): found once per model,
+    not for each part on each request and each nested row."""
+    return tuple(f for f in model._meta.concrete_fields if f.name not in DEFERRED_FIELDS.get(model, ()))
+
+
+@functools.cache
+def _attnames(model):
+    return [f.attname for f in _fields(model)]
 
 
 def _json_columns(table, fields, quote):
@@ -162,8 +171,8 @@ def _json_columns(table, fields, quote):
                      + ("::text" if isinstance(f, models.DecimalField) else "") for f in fields)
 
 
-def _from_json(model, fields, data, db):
-    return model.from_db(db, [f.attname for f in fields], [f.to_python(data[f.attname]) for f in fields])
+def _from_json(model, data, db):
+    return model.from_db(db, _attnames(model), [f.to_python(data[f.attname]) for f in _fields(model)])
 
 
 class _LinkedRows(_PartRows):
