@@ -59,8 +59,8 @@ def timeline_context(application, user):
     labels, roles = transition_labels(), dict(Role.choices)
     for entry in entries:
         entry.action_label = labels.get(entry.transition, entry.transition)
-        entry.role_label = roles.get(entry.actor_role, entry.actor_role)  # get_actor_role_display, without its
-        # walk over the choices for every entry
+        # get_actor_role_display's label, without its walk over the choices for every entry
+        entry.role_label = roles.get(entry.actor_role, entry.actor_role)
     return {"entries": entries, "show_names": show_names, "show_ip": show_ip}
 
 
