@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from portal.models import Role
+from portal.statements import prepared
 
 from .choices import AssignmentStatus
 from .models import Application, ApplicationVersion, Certificate, Programme
@@ -70,9 +71,11 @@ def application_page(queryset, pk, also=None):
     programme_owned = {name: _PartRows(Programme._meta.get_field(name).related_model, "programme")
                        for name in PROGRAMME_PARTS}
     programme_owned["fields"] = _LinkedRows(Programme._meta.get_field("fields"))
-    application = get_object_or_404(queryset.for_detail(parts=False, programme_parts=False, listed=False).annotate(
+    page = queryset.for_detail(parts=False, programme_parts=False, listed=False).annotate(
         **{f"{name}_rows": rows.sql() for name, rows in owned.items()},
-        **{f"programme_{name}_rows": rows.sql() for name, rows in programme_owned.items()}), pk=pk)
+        **{f"programme_{name}_rows": rows.sql() for name, rows in programme_owned.items()})
+    with prepared():  # the same text on every request for a role: planned once per connection, not each time
+        application = get_object_or_404(page, pk=pk)
     for owner, found, prefix in ((application, owned, ""), (application.programme, programme_owned, "programme_")):
         cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, rows in found.items():

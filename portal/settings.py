@@ -146,6 +146,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # (PostgreSQL, where the tests and production run, does; the demo's in-process jobs run one at
     # a time).  Say so once here instead of warning on every command.
     SILENCED_SYSTEM_CHECKS = ["models.W047"]
+else:
+    # psycopg prepares no statement unless asked (Django sends its queries with client-side binding, which
+    # never prepares); portal.statements asks for the few large queries of fixed shape.  A threshold of None,
+    # Django's default, would refuse even those.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
