@@ -18,6 +18,7 @@ from django.utils.translation import ngettext, pgettext
 from applications import stages
 from applications.states import State
 from portal import addresses, formhtml
+from portal.statements import prepared
 from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
@@ -57,7 +58,8 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in table_rows(keys)}
+        with prepared():  # one text for every full page: planned once per connection (it joins and counts)
+            rows = {row.pk: row for row in table_rows(keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 

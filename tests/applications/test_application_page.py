@@ -16,6 +16,7 @@ from applications.selectors import application_page, visible_applications
 from applications.services import snapshot
 from applications.states import State
 from tests.review_factories import make_application, staff_user
+from tests.statements import prepared_statements, runs_since
 
 
 def _values(application):
@@ -147,21 +148,13 @@ def _besides_files(queries):
     return [q for q in queries.captured_queries if ' FROM "applications_attachmentfile" ' not in q["sql"]]
 
 
-def _prepared(prefix):
-    """``{statement: times run}`` of the statements prepared on this connection whose text starts with ``prefix``."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements "
-                       "WHERE starts_with(statement, %s)", [prefix])
-        return dict(cursor.fetchall())
-
-
 def test_the_pages_query_is_prepared_once_per_connection_and_run_again_for_other_applications_and_users(application):
     """The application's own query (portal.statements.prepared) is planned once per connection and only run
     afterwards: one statement for every application and every user of a role (the values are bound, not
     written into it), still answering 404 outside the user's scope; the queries outside the block are not
     prepared."""
     page_query = 'SELECT "applications_application"."id"'
-    before = _prepared(page_query)
+    before = prepared_statements(page_query)
     other = make_application("beijing-2026", state=State.FORMAL_REVIEW, members=2)
     user = staff_user(application.programme.authority)
     stranger = staff_user(make_application("weihai-2026", state=State.FORMAL_REVIEW).programme.authority)
@@ -169,9 +162,8 @@ def test_the_pages_query_is_prepared_once_per_connection_and_run_again_for_other
         assert application_page(visible_applications(user), pk).pk == pk
     with pytest.raises(Http404):
         application_page(visible_applications(stranger), application.pk)
-    runs = {text: n - before.get(text, 0) for text, n in _prepared(page_query).items() if n != before.get(text)}
-    assert list(runs.values()) == [4]
-    assert _prepared('SELECT "applications_attachmentfile"') == {}
+    assert list(runs_since(before, page_query).values()) == [4]
+    assert prepared_statements('SELECT "applications_attachmentfile"') == {}
     with CaptureQueriesContext(connection) as queries:  # the debug log shows the values, as for any other query
         assert len(_values(application_page(visible_applications(user), application.pk))["members"]) == 5
     logged = queries.captured_queries[0]["sql"]

@@ -38,6 +38,7 @@ from tests.review_factories import (
     staff_user,
     unit_in,
 )
+from tests.statements import prepared_statements, runs_since
 
 
 def export(client, params=None, **extra):
@@ -172,6 +173,19 @@ def test_pagination_keeps_the_filters(client, weihai, staff):
     assert "state=formal_review&amp;page=2" in response.content.decode()
     response = client.get(reverse("review:staff_list"), {"state": State.FORMAL_REVIEW, "page": 2})
     assert len(listed(response)) == 6
+
+
+def test_a_pages_rows_are_read_by_one_prepared_statement_whatever_the_page_and_filter(client, weihai, staff):
+    """The rows of a full page (keys read first) are read by one statement, prepared on the connection: planned
+    once, run again for the next page and another filter (the keys are bound, not written into it)."""
+    clone(weihai, 60)
+    client.force_login(staff)
+    rows = ('SELECT "applications_application"."id"', '"applications_application"."id" IN (')
+    before = prepared_statements(*rows)
+    pages = [listed(client.get(reverse("review:staff_list"), params)) for params in (
+        {}, {"page": 2}, {"state": State.FORMAL_REVIEW, "page": 2}, {"o": "name"})]
+    assert [len(page) for page in pages] == [25, 25, 25, 25] and not set(pages[0]) & set(pages[1])
+    assert list(runs_since(before, *rows).values()) == [4]
 
 
 def test_a_filtered_list_counts_up_to_a_cap(client, weihai, staff, monkeypatch):
