@@ -8,6 +8,7 @@ from applications.models import Application, Field
 from applications.selectors import visible_applications
 from applications.stages import acting_states
 from portal.models import Role
+from portal.statements import prepared
 
 from .models import Expert, Objection, PoolProposal, PublicityBatch, RecommendationBatch
 
@@ -33,8 +34,9 @@ def recommendations_of(application, user):
     if not user.is_authenticated or user.role not in (Role.DISTRICT, Role.STAFF, Role.ADMIN):
         return []
     batches = visible_recommendations(user).values("pk")
-    return list(application.recommendation_entries.filter(batch__in=batches).select_related("batch__district")
-                .order_by("-batch__at", "-batch_id"))
+    with prepared():  # the application page's: the same text for every application of a role's users
+        return list(application.recommendation_entries.filter(batch__in=batches).select_related("batch__district")
+                    .order_by("-batch__at", "-batch_id"))
 
 
 def visible_batches(user):

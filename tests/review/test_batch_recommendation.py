@@ -25,6 +25,7 @@ from review.models import (
 )
 from tests.notices.conftest import dispatch  # noqa: F401  (in-process rendering of the paper)
 from tests.review_factories import district_user, pdf_upload, quick_application, staff_user, unit_in
+from tests.statements import prepared_statements, runs_since
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -183,11 +184,15 @@ def test_the_papers_are_for_the_district_office_and_the_programme_staff_only(cli
     app = waiting[0]
     urls = [reverse(name, args=[batch.pk]) for name in ("review:recommendation_batch", "review:recommendation_summary")]
     staff = staff_user(app.programme.authority)
+    entries = 'SELECT "review_recommendationentry"."id"'
+    before = prepared_statements(entries)
     for user in (reviewer, staff):
         client.force_login(user)
         assert all(client.get(url).status_code == 200 for url in urls), user.role
         page = client.get(reverse("review:application_detail", args=[app.pk]), **EN).content.decode()
         assert 'data-kind="recommendation_batch"' in page and urls[0] in page
+    # The application page reads them by a prepared statement, one per role's scope (portal.statements).
+    assert sorted(runs_since(before, entries).values()) == [1, 1]
     other_office = district_user(quick_application("weihai-2026", "in_district_review",
                                                    unit=unit_in("weihai-2026", division="371003")).district)
     other_staff = staff_user(quick_application("zgc-2026", "in_district_review").programme.authority)
