@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,6 +62,9 @@ def timeline_context(application, user):
         entry.action_label = labels.get(entry.transition, entry.transition)
         # get_actor_role_display's label, without its walk over the choices for every entry
         entry.role_label = roles.get(entry.actor_role, entry.actor_role)
+        # the date filter's "c" and "Y-m-d H:i", without its format parsed for each entry
+        at = timezone.localtime(entry.at)
+        entry.at_iso, entry.at_text = at.isoformat(), at.strftime("%Y-%m-%d %H:%M")
     return {"entries": entries, "show_names": show_names, "show_ip": show_ip}
 
 
