@@ -14,8 +14,12 @@ def verification_code(number: str) -> str:
     return digest[:16]
 
 
+def verification_path(number: str) -> str:
+    """The path of certificate ``number``'s public verification page (its keyed link)."""
+    return reverse("review:verify_certificate", args=[number, verification_code(number)])
+
+
 def verification_url(number: str, base: str = "") -> str:
     """The public verification link of certificate ``number``, on ``base`` (the address recorded with the
     act that issued it) or the portal's address."""
-    path = reverse("review:verify_certificate", args=[number, verification_code(number)])
-    return (base or base_url()).rstrip("/") + path
+    return (base or base_url()).rstrip("/") + verification_path(number)

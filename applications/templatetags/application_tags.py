@@ -2,19 +2,16 @@
 
 * ``rule_label``: a programme rule in readable words (its kind's label and its parameters);
 * ``state_label``: the display name of an application state (badges: ``.state-<state>`` in portal.css);
-* ``result_colour``: the Bootstrap colour of a rule or checklist result;
-* ``verify_path``: the public verification page of a certificate number.
+* ``result_colour``: the Bootstrap colour of a rule or checklist result.
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.models import CreditRecord, UnitType
 from portal.templatetags.portal_tags import _number
 
 from .. import vocabulary
-from ..certificates import verification_code
 from ..choices import PersonRole
 from ..rules import LEAD_FLAGS, REGISTRY
 from ..states import State
@@ -100,8 +97,3 @@ RESULT_COLOURS = {"pass": "success", "fail": "danger", "warn": "warning", "manua
 def result_colour(status):
     return RESULT_COLOURS.get(status, "secondary")
 
-
-@register.filter
-def verify_path(certificate_number):
-    """The public verification page of a certificate (its keyed link)."""
-    return reverse("review:verify_certificate", args=[certificate_number, verification_code(certificate_number)])

@@ -3,11 +3,10 @@ experts' evaluation (staff of the authority) and what the user may do next."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from applications import lifecycle
-from applications.certificates import verification_code
+from applications.certificates import verification_path
 from applications.credit import records_by_unit
 from applications.facts import facts_from_application
 from applications.rules import evaluate
@@ -68,5 +67,5 @@ def application_detail(request, pk):
         "assignments": assignments,
         "credit_rows": credit_rows,
         "aggregate": services.aggregate(application, assignments) if assignments else None,
-        "verify_path": reverse("review:verify_certificate", args=[number, verification_code(number)]) if number else "",
+        "verify_path": verification_path(number) if number else "",
     })
