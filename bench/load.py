@@ -508,15 +508,15 @@ def summary(results_by_scale, base_scale):
     errors = sum(row["errors"] for key, rows in results_by_scale.items() if key != "alternate"
                  for row in rows.values()) + results_by_scale.get("alternate", {}).get("errors", 0)
     lines = [f"ratio {page} {ratio:.3f}" for page, ratio in ratios.items()]
-    worst = min(ratios.values()) if ratios else float("nan")
-    lines.append(f"min ratio {worst:.3f}")
+    worst = f"{min(ratios.values()):.3f}" if ratios else "n/a"  # n/a: only the trivial page was asked for
+    lines.append(f"min ratio {worst}")
     growth = None
     if "alternate" in results_by_scale:
         small, large = results_by_scale["alternate"]["p50"]
         growth = large / small
         lines.append(f"growth {growth:.2f} (staff list p50 {large:.1f} ms at 100,000 / {small:.1f} ms at 10,000, "
                      f"measured in turns)")
-    lines.append(f"min ratio {worst:.3f}, growth {f'{growth:.2f}' if growth is not None else 'n/a'}, "
+    lines.append(f"min ratio {worst}, growth {f'{growth:.2f}' if growth is not None else 'n/a'}, "
                  f"errors {errors}")
     return lines
 
