@@ -28,10 +28,19 @@ def visible_recommendations(user):
     return batches.none()
 
 
+#: Who may read batch recommendations.
+RECOMMENDATION_ROLES = (Role.DISTRICT, Role.STAFF, Role.ADMIN)
+
+
 def recommendations_of(application, user):
     """The batch recommendations ``application`` was in, newest first, for those who may read them (the
-    applicant never: the table ranks other units' applications)."""
-    if not user.is_authenticated or user.role not in (Role.DISTRICT, Role.STAFF, Role.ADMIN):
+    applicant never: the table ranks other units' applications).  When the application was read with its
+    entries (``application_page``'s ``also``: all of them, not scoped, so used here only to know there are
+    none) and has none, no query is sent."""
+    if not user.is_authenticated or user.role not in RECOMMENDATION_ROLES:
+        return []
+    read = getattr(application, "_prefetched_objects_cache", {}).get("recommendation_entries")
+    if read is not None and not read:
         return []
     batches = visible_recommendations(user).values("pk")
     with prepared():  # the application page's: the same text for every application of a role's users

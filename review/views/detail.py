@@ -15,7 +15,7 @@ from applications.services import present, snapshot
 from portal.models import Role
 
 from .. import services
-from ..selectors import recommendations_of
+from ..selectors import RECOMMENDATION_ROLES, recommendations_of
 from .applicant import shows_names, timeline_context
 from .links import next_actions
 
@@ -23,12 +23,15 @@ from .links import next_actions
 def _read_with_the_application(user):
     """What the page shows of the review, read in the application's own query (``application_page``): the
     timeline (with who acted, for those who see names), the experts' assignments (programme staff) and the
-    filing agreements (the applicant and staff)."""
+    filing agreements (the applicant and staff); for those who may read batch recommendations, the application's
+    entries in them, so that the scoped query for them (``recommendations_of``) is sent only when there are any."""
     also = {"log": ("actor",) if shows_names(user) else ()}
     if user.role == Role.STAFF:
         also["assignments"] = ("expert",)
     if user.role in AGREEMENT_ROLES:
         also["filing_agreements"] = ()
+    if user.role in RECOMMENDATION_ROLES:
+        also["recommendation_entries"] = ()
     return also
 
 

@@ -347,6 +347,18 @@ def test_application_detail_with_ten_scores_and_twenty_log_entries(client, seede
             assert 'id="expert-summary"' not in page and not any(name in page for name in names)
 
 
+def test_the_application_page_asks_for_batch_recommendations_only_when_the_application_is_in_one(client, seeded):
+    """The application's own query says whether it is in any batch; the scoped query for the batches (shown
+    when there are some: tests/review/test_batch_recommendation.py) is not sent for one that is in none."""
+    app = make_application("beijing-2026", state=State.FORMAL_REVIEW)
+    for user in (staff_user(app.programme.authority), UserFactory(role=Role.ADMIN)):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("review:application_detail", args=[app.pk]))
+        assert response.status_code == 200 and 'data-kind="recommendation_batch"' not in response.content.decode()
+        assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "review_recommendationentry"')]
+
+
 def test_other_authority_staff_and_district_get_nothing(client, weihai):
     zgc_staff = UserFactory(role=Role.STAFF, unit=None,
                             authority=Programme.objects.get(code="zgc-2026").authority)
