@@ -1,7 +1,7 @@
 """The applications made to programmes, their members, people, tasks, budget, targets, attachments
 and frozen versions."""
 
-
+import functools
 import hashlib
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin
+from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin
 
 from notices.numbers import next_number
 from portal.models import AppendOnlyModel, District, Unit
@@ -69,6 +69,11 @@ def application_reference(programme, year):
     """The next 申报编号 of ``programme`` in ``year``, e.g. WHCXLHTSB20260007 (drawn in the creating transaction)."""
     n = next_number(f"reference:{programme.certificate_prefix}", year)
     return f"{programme.certificate_prefix}SB{year}{n:04d}"
+
+
+@functools.cache
+def _state_fields(model):
+    return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
 class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
@@ -183,6 +188,12 @@ class Application(ConcurrentTransitionMixin, ApplicationWorkflow, models.Model):
 
     def get_absolute_url(self):
         return reverse("review:application_detail", args=[self.pk])
+
+    @property
+    def state_fields(self):
+        """The state fields ConcurrentTransitionMixin guards, found once per class: the mixin looked for them
+        among every field of each instance made (a list page makes 25, an export thousands)."""
+        return _state_fields(type(self))
 
     @property
     def is_draft(self):
