@@ -28,6 +28,15 @@ PARTS = ("members", "people", "tasks", "budget_lines", "targets")
 PROGRAMME_PARTS = ("attachment_requirements", "rules")
 
 
+@functools.cache
+def _member_count():
+    """The member count's expression, made once (a list page made it twice): annotating copies an expression
+    as it resolves it, so the same one serves every query."""
+    members = (Member.objects.filter(application=models.OuterRef("pk")).order_by().values("application")
+               .annotate(n=models.Count("pk")).values("n"))
+    return Coalesce(models.Subquery(members, output_field=models.IntegerField()), 0)
+
+
 class ApplicationQuerySet(models.QuerySet):
     def for_table(self):
         """Everything a list needs, in a fixed number of queries.
@@ -38,11 +47,9 @@ class ApplicationQuerySet(models.QuerySet):
         (joined by their primary keys: cheaper than a query of their own), and the long texts no table shows
         (the goals, the carriers, the programme's guideline and summary) stay in the database.  The district
         office is not joined (the staff list names it from its cached choices)."""
-        members = (Member.objects.filter(application=models.OuterRef("pk")).order_by().values("application")
-                   .annotate(n=models.Count("pk")).values("n"))
         return self.select_related("unit", "programme").defer(
             "goals", "lead_carriers", "lead_search", "programme__guideline_text", "programme__summary").annotate(
-            member_count=Coalesce(models.Subquery(members, output_field=models.IntegerField()), 0))
+            member_count=_member_count())
 
     def for_detail(self, parts=True, programme_parts=True, listed=True):
         """An application with everything its pages read; the frozen versions without their snapshots (each
