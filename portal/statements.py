@@ -17,6 +17,7 @@ prepare a new statement each time. Elsewhere than on PostgreSQL it changes nothi
 from contextlib import contextmanager
 
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from psycopg import ClientCursor
 
 
@@ -34,8 +35,6 @@ def prepared(using="default"):
 def _execute_prepared(execute, sql, params, many, context):
     if many:
         return execute(sql, params, many, context)
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     wrapper, db = context["cursor"], context["connection"]  # the ORM fetches the rows from ``wrapper.cursor``
     if not isinstance(wrapper.cursor, ServerBindingCursor):
         client, wrapper.cursor = wrapper.cursor, ServerBindingCursor(wrapper.cursor.connection)
