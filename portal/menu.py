@@ -28,6 +28,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -231,10 +232,14 @@ def _group_html(group):
         classes = "nav flex-column"
     links = format_html_join("", '<li class="nav-item"><a class="nav-link{}" id="{}" href="{}"{}>{}</a></li>', (
         (" active" if item.current else "", item.element_id, item.url,
-         format_html(' aria-current="page"') if item.current else "", capfirst(str(item.label)))
+         CURRENT if item.current else "", capfirst(str(item.label)))
         for item in group.items))
     return format_html('{}<ul class="{}" id="{}-items" aria-labelledby="{}">{}</ul>', heading, classes, element_id,
                        element_id, links)
+
+
+#: The attribute of the current page's link.
+CURRENT = mark_safe(' aria-current="page"')
 
 
 # --- the portal's own sections and entries -------------------------------------------------------------

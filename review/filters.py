@@ -15,6 +15,7 @@ applications table (PostgreSQL).
 import datetime
 import io
 import unicodedata
+from types import SimpleNamespace
 
 import django_filters
 from django import forms
@@ -32,6 +33,7 @@ from applications.states import State
 from portal import formhtml
 from portal.models import District, Role
 from portal.spreadsheets import append_row
+from portal.statements import rows_of
 
 from .models import Assignment, PublicityEntry, TransitionLog, combine_totals
 
@@ -52,9 +54,41 @@ def staff_queryset(user):
     return visible_applications(user).exclude(state=State.DRAFT).for_table()
 
 
+#: What a row of the staff list's table reads (``table_rows``): its cells, and what its action link is found from
+#: (the state, the programme's stages, the lead unit's type, who chose the lead: ``applications.stages.stage_of``).
+ROW_FIELDS = ("pk", "name", "state", "district_id", "field", "submitted_at", "waiting_since", "lead_selected_by",
+              "member_count", "unit__name", "unit__credit_code", "unit__unit_type", "programme__title",
+              "programme__stages")
+
+
+class TableRow:
+    """One row of the staff list: plain values with the names an application's have (``unit.name``,
+    ``programme.stages`` …), so the row's cells and its action link read it as they would an application.
+    Reading plain values costs half of what making the application, its unit and its programme costs."""
+
+    def __init__(self, values):
+        (self.pk, self.name, self.state, self.district_id, self.field, self.submitted_at, self.waiting_since,
+         self.lead_selected_by, self.member_count, unit_name, credit_code, unit_type, title, stages) = values
+        self.id = self.pk
+        self.unit = SimpleNamespace(name=unit_name, credit_code=credit_code, unit_type=unit_type)
+        self.programme = SimpleNamespace(title=title, stages=stages)
+
+    __str__ = Application.__str__  # the application's own wording (its name, or "unnamed" with its number)
+    get_absolute_url = Application.get_absolute_url
+
+    @property
+    def district(self):
+        """The district office (a query: only for a name the cached choices do not hold)."""
+        return District.objects.get(pk=self.district_id) if self.district_id else None
+
+
 def table_rows(keys):
-    """The rows ``keys`` of a list page (keys read from a scoped queryset), ready for the table."""
-    return Application.objects.for_table().filter(pk__in=keys).order_by()
+    """The rows ``keys`` of a list page (keys read from a scoped queryset), ready for the table (``TableRow``)."""
+    return [TableRow(values) for values in rows_of(_rows_query, keys)]
+
+
+def _rows_query(keys):
+    return Application.objects.for_table().filter(pk__in=keys).order_by().values_list(*ROW_FIELDS)
 
 
 def scoped_programmes(user):

@@ -18,7 +18,6 @@ from django.utils.translation import ngettext, pgettext
 from applications import stages
 from applications.states import State
 from portal import addresses, formhtml
-from portal.statements import prepared
 from review.filters import (
     LIST_ROLES,
     ApplicationFilter,
@@ -58,8 +57,7 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        with prepared():  # one text for every full page: planned once per connection (it joins and counts)
-            rows = {row.pk: row for row in table_rows(keys)}
+        rows = {row.pk: row for row in table_rows(keys)}  # one prepared statement (it joins and counts)
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 

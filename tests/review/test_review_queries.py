@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from applications import vocabulary
 from applications.models import Application, Member, Programme
 from applications.states import State
-from portal.models import Role
+from portal.models import District, Role
 from review.filters import ApplicationFilter, staff_queryset
 from review.models import TransitionLog
 from tests.factories import UserFactory
@@ -186,6 +186,32 @@ def test_a_pages_rows_are_read_by_one_prepared_statement_whatever_the_page_and_f
         {}, {"page": 2}, {"state": State.FORMAL_REVIEW, "page": 2}, {"o": "name"})]
     assert [len(page) for page in pages] == [25, 25, 25, 25] and not set(pages[0]) & set(pages[1])
     assert list(runs_since(before, *rows).values()) == [4]
+
+
+def test_a_list_row_is_read_as_plain_values_of_what_the_table_shows(client, weihai, staff):
+    """A row reads its cells and what its action link needs, as plain values: not the application's long texts,
+    nor every column of its lead unit and its programme (making three model instances a row cost twice as much)."""
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("review:staff_list"))
+    [rows] = [q["sql"] for q in queries.captured_queries if '"applications_application"."id" IN (' in q["sql"]]
+    assert '"applications_application"."goals"' not in rows and '"portal_unit"."address"' not in rows
+    assert '"applications_programme"."guideline_text"' not in rows
+    [row] = response.context["page"].object_list
+    assert not isinstance(row, Application) and str(row) == weihai.name and row.unit.name == weihai.unit.name
+    body = response.content.decode()
+    assert weihai.unit.credit_code in body and weihai.programme.title in body and weihai.district.name in body
+    assert f'href="{weihai.get_absolute_url()}"' in body
+
+
+def test_a_rows_district_office_missing_from_the_cached_choices_is_still_named(client, weihai, staff):
+    """The district names come from the filter's cached choices; an office added since is read on its own."""
+    client.force_login(staff)
+    client.get(reverse("review:staff_list"))  # the choices are cached now
+    office = District.objects.create(authority=weihai.programme.authority, name="新设区科技局",
+                                     division=weihai.district.division)
+    Application.objects.filter(pk=weihai.pk).update(district=office)
+    assert "新设区科技局" in client.get(reverse("review:staff_list")).content.decode()
 
 
 def test_a_filtered_list_counts_up_to_a_cap(client, weihai, staff, monkeypatch):
