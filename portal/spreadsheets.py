@@ -6,7 +6,7 @@ that Excel, WPS or LibreOffice may evaluate (``=HYPERLINK("http://evil.example",
 leading apostrophe of someone typing ``'=1+1``, which the file keeps as a style, not in the text); in a CSV
 file, the text with an apostrophe in front.  Numbers, dates and empty cells are written as they are.
 
-The portal's writers: the staff list's export (``review.filters.export_workbook``), the statistics'
+The portal's writers: the staff list's export (``review.workbook.export_workbook``), the statistics'
 workbook and its sheet helper (``review.statistics``), the 推荐汇总表 (``review.documents.summary_workbook``),
 the paper-import template (``review.imports.template_workbook``), the funds workbook
 (``supervision.exports``) and the directory's open-data CSV (``review.directory.csv_lines``).

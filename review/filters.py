@@ -1,9 +1,9 @@
-"""The staff list of applications: filters, search, days waited, and the Excel export.
+"""The staff list of applications: filters, search, days waited, the rows of a page.
 
-One queryset serves the page and the export (:func:`staff_queryset` + :class:`ApplicationFilter`),
-so the spreadsheet holds exactly the rows the filter shows.  Everything a row needs comes from
-``for_table()`` and the application's ``waiting_since`` (the time of its last transition), so the page
-runs a fixed number of queries whatever the number of rows.
+One queryset serves the page and the export (:func:`staff_queryset` + :class:`ApplicationFilter`; the export's
+rows: :mod:`review.workbook`), so the spreadsheet holds exactly the rows the filter shows.  A page reads the keys
+of its rows, then the rows (``table_rows``: what ``for_table()`` reads, and the application's ``waiting_since``,
+the time of its last transition), so it runs a fixed number of queries whatever the number of rows.
 
 Each query is served by an index at any scale (tests/review/test_query_plans.py runs EXPLAIN on them
 over 100,000 applications): every order is an indexed column with the primary key as tie-breaker in
@@ -13,7 +13,6 @@ applications table (PostgreSQL).
 """
 
 import datetime
-import io
 import unicodedata
 from types import SimpleNamespace
 
@@ -22,20 +21,14 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, Programme
 from applications.selectors import visible_applications
-from applications.stages import StageKey
 from applications.states import State
 from portal import formhtml
 from portal.models import District, Role
-from portal.spreadsheets import append_row
 from portal.statements import rows_of
-
-from .models import Assignment, PublicityEntry, TransitionLog, combine_totals
 
 #: Roles that may open the staff list (each sees its own scope: authority, district, everything).
 LIST_ROLES = (Role.STAFF, Role.DISTRICT, Role.ADMIN)
@@ -50,8 +43,9 @@ def days_waited(since, today=None):
 
 
 def staff_queryset(user):
-    """The applications the user's list shows: their scope, submitted ones only, ready for a table."""
-    return visible_applications(user).exclude(state=State.DRAFT).for_table()
+    """The applications the user's list shows: their scope, submitted ones only.  A page reads its keys from it,
+    then their rows (``table_rows``); the export reads its rows with ``for_table`` (``export_rows``)."""
+    return visible_applications(user).exclude(state=State.DRAFT)
 
 
 #: What a row of the staff list's table reads (``table_rows``): its cells, and what its action link is found from
@@ -113,12 +107,26 @@ def scoped_districts(user):
     return qs.none()
 
 
-def _programmes(request):
-    return scoped_programmes(request.user) if request is not None else Programme.objects.none()
+class ScopeChoiceField(django_filters.fields.ChoiceField):
+    """A menu of the user's scope (programmes, district offices) with the options kept in the cache
+    (``scope_choices``, set on each form): a value among them is valid without a query; one they do not hold
+    (added since they were cached) is looked for in the scope itself (``scope``, set with them)."""
+
+    scope = None  # () -> the queryset of the user's scope
+
+    def valid_value(self, value):
+        if super().valid_value(value):
+            return True
+        text = str(value)
+        return self.scope is not None and text.isascii() and text.isdigit() and self.scope().filter(pk=int(text)).exists()
 
 
-def _districts(request):
-    return scoped_districts(request.user) if request is not None else District.objects.none()
+class ScopeFilter(django_filters.ChoiceFilter):
+    field_class = ScopeChoiceField
+
+
+#: The scope of each menu of the user's scope.
+SCOPES = {"programme": scoped_programmes, "district": scoped_districts}
 
 
 class DateInput(forms.DateInput):
@@ -133,14 +141,12 @@ class ApplicationFilter(django_filters.FilterSet):
                                   widget=forms.TextInput(attrs={
                                       "type": "search",
                                       "placeholder": gettext_lazy("Consortium, lead unit or credit code")}))
-    programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=gettext_lazy("Programme"),
-                                                 empty_label=gettext_lazy("All programmes"))
+    programme = ScopeFilter(label=gettext_lazy("Programme"), empty_label=gettext_lazy("All programmes"))
     state = django_filters.ChoiceFilter(choices=[c for c in State.choices if c[0] != State.DRAFT],
                                         label=gettext_lazy("State"), empty_label=gettext_lazy("All states"))
     field = django_filters.CharFilter(lookup_expr="icontains", label=gettext_lazy("Field"),
                                       widget=forms.TextInput(attrs={"list": "field-options"}))
-    district = django_filters.ModelChoiceFilter(queryset=_districts, label=gettext_lazy("District office"),
-                                                empty_label=gettext_lazy("All district offices"))
+    district = ScopeFilter(label=gettext_lazy("District office"), empty_label=gettext_lazy("All district offices"))
     submitted_from = django_filters.DateFilter(method="submitted_since", label=gettext_lazy("Submitted from"),
                                                widget=DateInput())
     submitted_to = django_filters.DateFilter(method="submitted_until", label=gettext_lazy("Submitted until"),
@@ -158,6 +164,27 @@ class ApplicationFilter(django_filters.FilterSet):
     class Meta:
         model = Application
         fields = ["q", "programme", "state", "field", "district", "submitted_from", "submitted_to"]
+
+    def get_form_class(self):
+        """The form's class, made once: its fields are everyone's (the menus of the user's scope get their options
+        on each form, see ``form``); django-filter makes it anew for each list page."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
+
+    @property
+    def form(self):
+        """The filter form, its menus of programmes and district offices those of the user's scope."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            user = getattr(self.request, "user", None)
+            choices = scope_choices(user) if user is not None else {}
+            for name, scope in SCOPES.items():
+                field = form.fields[name]
+                field.choices = choices.get(name, [])
+                field.scope = (lambda scope=scope: scope(user)) if user is not None else None
+        return self._form
 
     def search(self, queryset, name, value):
         """Consortium name, lead unit name (Chinese substrings) or a credit-code fragment (any case,
@@ -229,7 +256,7 @@ def filter_menus(form, user):
     for name in ("state", "o"):
         menus[name] = formhtml.options([(str(value), str(label)) for value, label in form.fields[name].choices],
                                        formhtml.chosen(form[name]))
-    menus["fields"] = format_html_join("", '<option value="{}">', ((field,) for field in choices["fields"]))
+    menus["fields"] = formhtml.html_join("", '<option value="{}">', ((field,) for field in choices["fields"]))
     return menus
 
 
@@ -241,144 +268,3 @@ def field_options(programmes):
             if field not in seen:
                 seen.append(field)
     return seen
-
-
-#: The log's transitions whose (latest) date the export shows, each with its column.
-STAGE_DATES = (
-    ("recommend", gettext_lazy("Recommended on")),
-    ("pass_formal_review", gettext_lazy("Formal review passed on")),
-    ("conclude_expert_review", gettext_lazy("Expert review concluded on")),
-    ("approve", gettext_lazy("Approved on")),
-)
-
-EXPORT_COLUMNS = (
-    (gettext_lazy("Consortium name"), 36),
-    (gettext_lazy("Lead unit"), 32),
-    (gettext_lazy("Credit code"), 22),
-    (gettext_lazy("Programme"), 32),
-    (gettext_lazy("District office"), 26),
-    (gettext_lazy("Field"), 16),
-    (gettext_lazy("State"), 18),
-    (gettext_lazy("Submitted at"), 18),
-    (gettext_lazy("Days waited"), 10),
-    (gettext_lazy("Application number"), 20),
-    (gettext_lazy("Member units"), 10),
-    (gettext_lazy("Certificate number"), 20),
-    (STAGE_DATES[0][1], 12),
-    (STAGE_DATES[1][1], 12),
-    (STAGE_DATES[2][1], 12),
-    (gettext_lazy("Experts scored"), 10),
-    (gettext_lazy("Expert average"), 10),
-    (gettext_lazy("Expert aggregate"), 10),
-    (STAGE_DATES[3][1], 12),
-    (gettext_lazy("Publicity from"), 12),
-    (gettext_lazy("Publicity until"), 12),
-    (gettext_lazy("Filed on"), 12),
-)
-#: The columns that hold a date (shown as one), by index.
-DATE_COLUMNS = (12, 13, 14, 18, 19, 20, 21)
-
-
-#: What each exported row reads: plain values from one query (no model instances, no related objects); the
-#: member count is the list's own annotation (``for_table``).
-EXPORT_FIELDS = ("name", "unit__name", "unit__credit_code", "programme__title", "district__name", "field", "state",
-                 "submitted_at", "waiting_since", "pk", "programme_id", "reference", "member_count",
-                 "certificate_number", "filed_on")
-#: Rows fetched from the database at a time (and how often a background export records its progress).
-EXPORT_CHUNK = 1000
-
-
-def _chunks(rows, size):
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _chunk_facts(ids):
-    """What the rows of one chunk show beyond their own columns, in three queries whatever the chunk's size:
-    the dates of their stages (the latest of each transition), their latest publicity period, and the totals
-    their experts submitted."""
-    dates, publicity, totals = {}, {}, {}
-    log = TransitionLog.objects.filter(application_id__in=ids, transition__in=[t for t, _label in STAGE_DATES])
-    for pk, transition, at in log.order_by("at", "id").values_list("application_id", "transition", "at"):
-        dates[pk, transition] = timezone.localdate(at)  # the latest one wins
-    entries = PublicityEntry.objects.filter(application_id__in=ids).order_by("batch_id")
-    for pk, starts_on, ends_on in entries.values_list("application_id", "batch__starts_on", "batch__ends_on"):
-        publicity[pk] = (starts_on, ends_on)
-    scored = Assignment.objects.filter(application_id__in=ids, status=Assignment.Status.SUBMITTED,
-                                       total__isnull=False).order_by()
-    for pk, total in scored.values_list("application_id", "total"):
-        totals.setdefault(pk, []).append(total)
-    return dates, publicity, totals
-
-
-def _aggregate_methods(programme_ids, known):
-    """``known`` completed with how each programme combines its experts' totals (one query for those missing)."""
-    missing = set(programme_ids) - set(known)
-    for programme in Programme.objects.filter(pk__in=missing).only("pk", "stages"):
-        known[programme.pk] = (programme.stage(StageKey.EXPERT_REVIEW) or {}).get("aggregate", "mean")
-    return known
-
-
-def export_rows(queryset, today=None):
-    """The export's rows, in the list's order; read in chunks (a few queries per chunk, none per row), so memory
-    and queries stay flat whatever the count."""
-    today = today or timezone.localdate()
-    labels = {value: str(label) for value, label in State.choices}
-    rows = queryset.prefetch_related(None).values_list(*EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
-    methods = {}
-    for chunk in _chunks(rows, EXPORT_CHUNK):
-        dates, publicity, totals = _chunk_facts([row[9] for row in chunk])
-        _aggregate_methods({row[10] for row in chunk}, methods)
-        for (name, unit, code, programme, district, field, state, submitted_at, waiting_since, pk, programme_id,
-             reference, members, certificate, filed_on) in chunk:
-            submitted = timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None
-            scores = totals.get(pk, [])
-            starts_on, ends_on = publicity.get(pk, (None, None))
-            yield [name, unit, code, programme, district or "", field, labels.get(state, state), submitted,
-                   days_waited(waiting_since or submitted_at, today), reference or "", members,
-                   certificate or "", *(dates.get((pk, t)) for t, _label in STAGE_DATES[:3]),
-                   len(scores) or None, combine_totals(scores), combine_totals(scores, methods[programme_id]),
-                   dates.get((pk, STAGE_DATES[3][0])), starts_on, ends_on, filed_on]
-
-
-def export_workbook(queryset, today=None, progress=None) -> bytes:
-    """The filtered list as an .xlsx file (one row per application); ``progress(n)`` is called after every
-    ``EXPORT_CHUNK`` rows written."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Applications")[:31])
-    for index, (_label, width) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for label, _width in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    append_row(sheet, header)
-    written = 0
-    for row in export_rows(queryset, today):
-        if row[7] is not None:  # the submission time, shown as a date and time
-            row[7] = WriteOnlyCell(sheet, value=row[7])
-            row[7].number_format = "yyyy-mm-dd hh:mm"
-        for index in DATE_COLUMNS:
-            if row[index] is not None:
-                row[index] = WriteOnlyCell(sheet, value=row[index])
-                row[index].number_format = "yyyy-mm-dd"
-        append_row(sheet, row)
-        written += 1
-        if progress is not None and written % EXPORT_CHUNK == 0:
-            progress(written)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

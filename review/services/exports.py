@@ -4,7 +4,7 @@ The same machinery as the outbox (:mod:`notices.outbox`): the job row is written
 transaction and handed to Celery after the commit; if the broker is down it stays pending and the beat
 sweep sends it later.  A worker claims a pending job with one conditional UPDATE, so a task delivered
 twice (or a sweep racing a slow broker) makes one file; it writes the rows outside any long transaction,
-recording its progress every :data:`review.filters.EXPORT_CHUNK` rows, and stores the file under a new
+recording its progress every :data:`review.workbook.EXPORT_CHUNK` rows, and stores the file under a new
 name before marking the job done.  A job left *running* by a worker that died is put back to *pending*
 by the sweep after ``EXPORT_STALE_SECONDS``.  When the file is ready the user finds it on the export's
 page and gets an inbox notice.
@@ -28,8 +28,9 @@ from applications.choices import Notice
 from notices.events import portal_language
 from notices.outbox import notify
 
-from ..filters import LIST_ROLES, ApplicationFilter, export_workbook, staff_queryset
+from ..filters import LIST_ROLES, ApplicationFilter, staff_queryset
 from ..models import ExportJob
+from ..workbook import export_workbook
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,11 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from applications.certificates import verification_path
+from portal import formhtml
 from portal.baseurl import base_url
 from review.directory import OPEN_DATA_COLUMNS, DirectoryFilter, DirectoryStatus, csv_lines, open_data_rows
 
@@ -43,7 +44,7 @@ def _rows_html(page):
     verify = _("Verify the certificate")
     filed = format_html('<span class="badge text-bg-success">{}</span>', _("Filed"))
     revoked = _("Revoked")
-    return format_html_join("\n", ROW, ((
+    return formhtml.html_join("\n", ROW, ((
         verification_path(a.certificate_number), verify, a.certificate_number, a.certified_name or a.name,
         a.certified_lead or "", a.programme.title, a.field or "—", _day(a.filed_on),
         _revoked_cell(_day(a.revoked_on), revoked) if a.revoked_on else filed) for a in page))

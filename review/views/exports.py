@@ -22,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal.downloads import private_file
-from review.filters import export_workbook
 from review.models import ExportJob
 from review.services.exports import export_filename, export_filters, request_export
+from review.workbook import export_workbook
 
 from .lists import _filtered, _list_user
 

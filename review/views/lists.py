@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -116,7 +116,7 @@ def _rows_html(page):
     """The table's rows, written here (a template costs a node and a variable lookup per cell: with 25 rows,
     more than the rest of the page); the markup is the one the template had."""
     open_label = pgettext("button: view a record", "Open")
-    return format_html_join("\n", ROW, ((
+    return formhtml.html_join("\n", ROW, ((
         a.pk, a.url, str(a), a.members_label, a.unit.name, a.unit.credit_code, a.programme.title,
         a.district_name or "—", a.field or "—", a.state, a.state_label, a.submitted or "—",
         _days_cell(a.days_waited),
@@ -146,7 +146,7 @@ def filters_html(form, menus):
         ("col-6 col-lg-2", _input(form["submitted_to"], "date")),
         ("col-12 col-lg-2", _select(form["o"], menus["o"])),
     )
-    return format_html_join("\n", '<div class="{}">{}</div>', cells)
+    return formhtml.html_join("\n", '<div class="{}">{}</div>', cells)
 
 
 #: One row of the table (see ``_rows_html``).

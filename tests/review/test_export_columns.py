@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from applications.models import Programme
 from applications.states import State
-from review.filters import EXPORT_COLUMNS, export_workbook, staff_queryset
+from review.filters import staff_queryset
 from review.models import Assignment, TransitionLog
+from review.workbook import EXPORT_COLUMNS, export_workbook
 from tests.review.test_review_queries import clone, export
 from tests.review_factories import make_application, move_log, staff_user
 

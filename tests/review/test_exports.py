@@ -124,7 +124,7 @@ def test_a_task_delivered_twice_makes_one_file(weihai, staff, small_limit):
 
 def test_progress_is_recorded_as_rows_are_written(weihai, staff, small_limit, monkeypatch):
     clone(weihai, 7)
-    monkeypatch.setattr("review.filters.EXPORT_CHUNK", 3)
+    monkeypatch.setattr("review.workbook.EXPORT_CHUNK", 3)
     seen = []
     original = exports.export_workbook
 
