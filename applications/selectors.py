@@ -12,10 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from portal.models import Role
-from portal.statements import prepared
+from portal.statements import objects_of
 
 from .choices import AssignmentStatus
 from .models import Application, ApplicationVersion, Certificate, Programme
@@ -61,21 +62,16 @@ def application_page(queryset, pk, also=None):
         return get_object_or_404(queryset.for_detail().prefetch_related(*(
             models.Prefetch(name, queryset=Application._meta.get_field(name).related_model.objects.select_related(
                 *related)) for name, related in also.items())), pk=pk)
-    owned = {name: _PartRows(Application._meta.get_field(name).related_model, "application")
-             for name in (*PARTS, "versions", "attachments")}
-    owned["documents"] = _PartRows(Application._meta.get_field("documents").related_model, "subject_id",
-                                   subject_type=ContentType.objects.get_for_model(Application))
-    for name, related in also.items():
-        field = Application._meta.get_field(name)
-        owned[name] = _PartRows(field.related_model, field.field.name, related=tuple(related))
-    programme_owned = {name: _PartRows(Programme._meta.get_field(name).related_model, "programme")
-                       for name in PROGRAMME_PARTS}
-    programme_owned["fields"] = _LinkedRows(Programme._meta.get_field("fields"))
-    page = queryset.for_detail(parts=False, programme_parts=False, listed=False).annotate(
-        **{f"{name}_rows": rows.sql() for name, rows in owned.items()},
-        **{f"programme_{name}_rows": rows.sql() for name, rows in programme_owned.items()})
-    with prepared():  # the same text on every request for a role: planned once per connection, not each time
-        application = get_object_or_404(page, pk=pk)
+    # The user's scope first (a 404 outside it), then the page's query by key alone: the same text for every
+    # user, written by the ORM once per connection and run prepared (writing it took longer than running it).
+    if not queryset.filter(pk=pk).exists():
+        raise Http404("No application matches the given query.")
+    owned, programme_owned, build = _page(tuple((name, tuple(related)) for name, related in also.items()),
+                                          ContentType.objects.get_for_model(Application).pk)
+    page = objects_of(build, [pk])
+    if not page:  # gone since
+        raise Http404("No application matches the given query.")
+    [application] = page
     for owner, found, prefix in ((application, owned, ""), (application.programme, programme_owned, "programme_")):
         cache = owner.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, rows in found.items():
@@ -92,6 +88,30 @@ def application_page(queryset, pk, also=None):
             attachment.requirement = requirements[attachment.requirement_id]
     prefetch_related_objects(list(attachments), "files")
     return application
+
+
+@functools.cache
+def _page(also, document_type):
+    """What the application page's query reads for ``also`` (``((name, related keys), …)``): the rows owned by the
+    application and by its programme, and the function of the key that makes the query (made once, so that its
+    text is written once: ``portal.statements.objects_of``)."""
+    owned = {name: _PartRows(Application._meta.get_field(name).related_model, "application")
+             for name in (*PARTS, "versions", "attachments")}
+    owned["documents"] = _PartRows(Application._meta.get_field("documents").related_model, "subject_id",
+                                   subject_type=ContentType.objects.get_for_id(document_type))
+    for name, related in also:
+        field = Application._meta.get_field(name)
+        owned[name] = _PartRows(field.related_model, field.field.name, related=related)
+    programme_owned = {name: _PartRows(Programme._meta.get_field(name).related_model, "programme")
+                       for name in PROGRAMME_PARTS}
+    programme_owned["fields"] = _LinkedRows(Programme._meta.get_field("fields"))
+
+    def build(keys):
+        return Application.objects.for_detail(parts=False, programme_parts=False, listed=False).annotate(
+            **{f"{name}_rows": rows.sql() for name, rows in owned.items()},
+            **{f"programme_{name}_rows": rows.sql() for name, rows in programme_owned.items()}).filter(pk=keys[0])
+
+    return owned, programme_owned, build
 
 
 class _PartRows:

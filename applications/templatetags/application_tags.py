@@ -2,12 +2,20 @@
 
 * ``rule_label``: a programme rule in readable words (its kind's label and its parameters);
 * ``state_label``: the display name of an application state (badges: ``.state-<state>`` in portal.css);
-* ``result_colour``: the Bootstrap colour of a rule or checklist result.
+* ``result_colour``: the Bootstrap colour of a rule or checklist result;
+* ``eligibility_results``: the eligibility results, one line each (``applications/_results.html``);
+* ``definitions``, ``member_rows``: the snapshot's labelled values and its members' table
+  (``applications/_snapshot.html``).
 """
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
+from portal.formhtml import escaped, html_join
 from portal.models import CreditRecord, UnitType
 from portal.templatetags.portal_tags import _number
 
@@ -97,3 +105,50 @@ RESULT_COLOURS = {"pass": "success", "fail": "danger", "warn": "warning", "manua
 def result_colour(status):
     return RESULT_COLOURS.get(status, "secondary")
 
+
+
+#: One eligibility result (see ``eligibility_results``).
+RESULT_ITEM = ('<li class="eligibility-item border-start border-3 border-{} ps-2 mb-2" data-status="{}" data-key="{}">'
+               '<span class="badge text-bg-{}">{}</span>{}<div>{}</div></li>')
+
+
+@register.simple_tag
+def eligibility_results(results):
+    """The eligibility results (``applications.rules.Result``), one line each: written here, as a template's loop
+    over them cost more than the rest of their card."""
+    soft = format_html(' <span class="badge text-bg-light border">{}</span>', _("soft condition"))
+    return format_html('<ul class="list-unstyled mb-0 small">{}</ul>', html_join("\n", RESULT_ITEM, (
+        (r.css, r.status, r.key, r.css, r.status_label, soft if r.soft_warning else "", r.message) for r in results)))
+
+
+def _shown(value):
+    """``{{ value }}``: localised (numbers), then escaped."""
+    return escaped(localize(value))
+
+
+def _lines(value):
+    """``{{ value|linebreaksbr }}``."""
+    return mark_safe(escaped(normalize_newlines(str(value))).replace("\n", "<br>"))
+
+
+@register.simple_tag
+def definitions(pairs, lines=False):
+    """``<dt>label</dt><dd>value</dd>`` for each ``(label, value)`` (its line breaks kept with ``lines``): the
+    snapshot's lists, written here rather than by a loop of the template (some twenty on each review page)."""
+    return html_join("", '<dt class="col-sm-4">{}</dt><dd class="col-sm-8 text-break">{}</dd>', (
+        (label, _lines(value) if lines else mark_safe(_shown(value))) for label, value in pairs))
+
+
+#: One row of the snapshot's members' table (see ``member_rows``).
+MEMBER_ROW = ('<tr><td>{}</td><td>{}<br><span class="small text-body-secondary text-nowrap">{}</span></td><td>{}</td>'
+              '<td>{}</td><td>{}</td><td>{}</td><td class="text-end text-nowrap">{}</td></tr>')
+
+
+@register.simple_tag
+def member_rows(members):
+    """The rows of the snapshot's members' table (``present()``'s members), numbered."""
+    return html_join("", MEMBER_ROW, ((
+        number, *(mark_safe(_shown(m.get(key, ""))) for key in ("name", "credit_code", "unit_type", "region", "role",
+                                                            "division_of_work")),
+        "" if m.get("committed_input") is None else mark_safe(_shown(m["committed_input"])))
+        for number, m in enumerate(members, start=1)))

@@ -15,7 +15,7 @@ from applications.models.applications import PARTS, PROGRAMME_PARTS
 from applications.selectors import application_page, visible_applications
 from applications.services import snapshot
 from applications.states import State
-from tests.review_factories import make_application, staff_user
+from tests.review_factories import admin_user, make_application, staff_user
 from tests.statements import prepared_statements, runs_since
 
 
@@ -68,9 +68,11 @@ def test_the_parts_are_those_prefetching_reads(application):
         with CaptureQueriesContext(connection) as prefetching:
             _values(Application.objects.for_detail().get(pk=application.pk))
         # The parts, the programme's configuration and fields, the versions, documents and attachments: in the
-        # application's query (the attachments' files in one more, as prefetching reads them).
-        assert len(one_query.captured_queries) == (len(prefetching.captured_queries) - len(PARTS)
-                                                  - len(PROGRAMME_PARTS) - 4) == 2
+        # application's query (the attachments' files in one more, as prefetching reads them), after the check
+        # that the application is in the user's scope.
+        assert _scope_checks(one_query) == 1
+        assert len(one_query.captured_queries) - 1 == (len(prefetching.captured_queries) - len(PARTS)
+                                                      - len(PROGRAMME_PARTS) - 4) == 2
     assert loaded["attachments"] and all(a.requirement.programme_id == page.programme_id
                                          for a in page.attachments.all())
     assert loaded["fields"] and loaded["fields"] == [f.name for f in application.programme.fields.order_by("order", "name")]
@@ -131,7 +133,7 @@ def test_the_rows_a_page_asks_for_come_with_their_foreign_keys_as_the_orm_reads_
                            for a in application.assignments.select_related("expert").order_by("id")]
     assert len(log) >= 4 and len(assignments) >= 2 and agreements == []
     if connection.vendor == "postgresql":
-        assert len(_besides_files(queries)) == 1
+        assert len(_besides_files(queries)) == 2 and _scope_checks(queries) == 1
     unsigned = type(page.log.all()[0])(application=application, transition="import", source="", target="filed",
                                        actor=None, actor_role="system")
     unsigned.save()
@@ -140,7 +142,12 @@ def test_the_rows_a_page_asks_for_come_with_their_foreign_keys_as_the_orm_reads_
         last = page.log.all()[len(page.log.all()) - 1]
         assert last.pk == unsigned.pk and last.actor is None
     if connection.vendor == "postgresql":
-        assert len(_besides_files(queries)) == 1
+        assert len(_besides_files(queries)) == 2 and _scope_checks(queries) == 1
+
+
+def _scope_checks(queries):
+    """The queries that check the application is in the user's scope (before the page's own query)."""
+    return sum(q["sql"].startswith('SELECT 1 AS "a" FROM "applications_application"') for q in queries.captured_queries)
 
 
 def _besides_files(queries):
@@ -149,10 +156,10 @@ def _besides_files(queries):
 
 
 def test_the_pages_query_is_prepared_once_per_connection_and_run_again_for_other_applications_and_users(application):
-    """The application's own query (portal.statements.prepared) is planned once per connection and only run
-    afterwards: one statement for every application and every user of a role (the values are bound, not
-    written into it), still answering 404 outside the user's scope; the queries outside the block are not
-    prepared."""
+    """The application's own query (portal.statements.objects_of) is planned once per connection and only run
+    afterwards: one statement for every application and every user, whatever their role (the key is bound, not
+    written into it; the user's scope is checked before, by a query of its own, and outside it the answer is a
+    404 without the page's query); the queries besides it are not prepared."""
     page_query = 'SELECT "applications_application"."id"'
     before = prepared_statements(page_query)
     other = make_application("beijing-2026", state=State.FORMAL_REVIEW, members=2)
@@ -160,12 +167,13 @@ def test_the_pages_query_is_prepared_once_per_connection_and_run_again_for_other
     stranger = staff_user(make_application("weihai-2026", state=State.FORMAL_REVIEW).programme.authority)
     for pk in (application.pk, other.pk, application.pk):
         assert application_page(visible_applications(user), pk).pk == pk
+    assert application_page(visible_applications(admin_user()), other.pk).pk == other.pk
     with pytest.raises(Http404):
         application_page(visible_applications(stranger), application.pk)
     assert list(runs_since(before, page_query).values()) == [4]
     assert prepared_statements('SELECT "applications_attachmentfile"') == {}
     with CaptureQueriesContext(connection) as queries:  # the debug log shows the values, as for any other query
         assert len(_values(application_page(visible_applications(user), application.pk))["members"]) == 5
-    logged = queries.captured_queries[0]["sql"]
+    logged = queries.captured_queries[1]["sql"]  # after the scope's check
     assert logged.startswith(page_query) and f'"applications_application"."id" = {application.pk}' in logged
     assert "$1" not in logged and "%s" not in logged

@@ -5,7 +5,7 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
 from portal.models import District, User
-from portal.statements import prepared, rows_of
+from portal.statements import objects_of, prepared, rows_of
 from tests.factories import UserFactory
 from tests.statements import prepared_statements, runs_since
 
@@ -110,3 +110,26 @@ def test_rows_of_runs_a_prepared_statement(seeded):
 def test_rows_of_refuses_a_query_whose_keys_it_cannot_place(seeded):
     with pytest.raises(ValueError, match="each key"):
         rows_of(lambda keys: District.objects.filter(pk__in=keys[:1]).values_list("pk"), [1, 2])
+
+
+def _districts_with(keys):
+    from django.db.models import Value
+
+    return (District.objects.select_related("authority").defer("document_number_format")
+            .annotate(marked=Value("x")).filter(pk__in=keys).order_by("pk"))
+
+
+@pytest.mark.sqlite
+def test_objects_of_makes_the_instances_the_query_makes(seeded, django_assert_num_queries):
+    """objects_of: the instances iterating the query makes (select_related objects, annotations, deferred fields),
+    from the text written once."""
+    keys = list(District.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    for chosen in (keys[:2], keys[1:]):
+        made = objects_of(_districts_with, chosen)
+        expected = list(_districts_with(chosen))
+        assert [(d.pk, d.name, d.authority_id, d.marked) for d in made] == [
+            (d.pk, d.name, d.authority_id, d.marked) for d in expected] and len(made) == 2
+        with django_assert_num_queries(0):
+            assert [d.authority.name for d in made] == [d.authority.name for d in expected]
+        assert made[0].get_deferred_fields() == {"document_number_format"} and made[0]._state.adding is False
+    assert objects_of(_districts_with, []) == []
