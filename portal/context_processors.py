@@ -4,13 +4,15 @@ from django.conf import settings
 from django.db import connections, router
 
 from .menu import is_backoffice, sidebar_html
+from .topbar import topbar_html
 
 PUBLIC_LAYOUT, BACKOFFICE_LAYOUT = "layouts/public.html", "layouts/backoffice.html"
 
 
 def portal(request):
     """The portal's name, the page layout of the user (templates/base.html extends it), the unread count
-    and, in the back office, the sidebar (both computed only when a template shows them)."""
+    and, in the back office, the top bar (with the unread count) and the sidebar (each computed only when a
+    template shows it)."""
     context = {"PORTAL_NAME": settings.PORTAL_NAME, "portal_layout": PUBLIC_LAYOUT}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -18,6 +20,7 @@ def portal(request):
         if is_backoffice(user):
             context["portal_layout"] = BACKOFFICE_LAYOUT
             context["sidebar"] = lambda: sidebar_html(request)
+            context["topbar"] = lambda: topbar_html(request, unread_count(user))
     return context
 
 
