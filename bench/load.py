@@ -171,10 +171,27 @@ def start_servers(args, scale, port, queue):
     # The worker runs at a lower priority, as background work should: on one small machine it shares the CPUs
     # with gunicorn (in production it has its own container).
     worker = subprocess.Popen(
-        ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue, "-l", "warning",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        ["nice", "-n", str(WORKER_NICE), PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue,
+         "-l", "warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    background_priority(worker.pid)
     return [gunicorn, worker], log
+
+
+#: The background worker's niceness.
+WORKER_NICE = 10
+
+
+def background_priority(pid, proc=Path("/proc")):
+    """Give the session of process ``pid`` the worker's niceness as a whole.  Where the kernel groups processes
+    by session when it shares the CPUs (Linux's autogroup, on by default), a process's own niceness counts only
+    against the processes of its session: the worker, in a session of its own, had as large a share as gunicorn's
+    two workers together.  Returns whether the group's niceness was set (False without autogroup)."""
+    try:
+        (proc / str(pid) / "autogroup").write_text(str(WORKER_NICE))
+    except OSError:
+        return False
+    return True
 
 
 def stop_servers(processes, log):

@@ -21,3 +21,12 @@ def test_each_ratio_is_against_the_trivial_page_beside_it_and_the_lowest_is_the_
 def test_the_trivial_page_alone_has_no_ratio_to_give():
     assert load.summary({10_000: {"alive": {"rps": 400.0, "errors": 0}}}, 10_000)[-2:] == [
         "min ratio n/a", "min ratio n/a, growth n/a, errors 0"]
+
+
+def test_the_background_worker_is_niced_as_a_session_where_the_kernel_groups_sessions(tmp_path):
+    """Linux's autogroup shares the CPUs between sessions first: the worker's session gets the worker's niceness."""
+    (tmp_path / "4242").mkdir()
+    (tmp_path / "4242" / "autogroup").write_text("/autogroup-7 nice 0\n")
+    assert load.background_priority(4242, proc=tmp_path) is True
+    assert (tmp_path / "4242" / "autogroup").read_text() == str(load.WORKER_NICE) == "10"
+    assert load.background_priority(4243, proc=tmp_path) is False  # no such process, or no autogroup
