@@ -94,7 +94,9 @@ def _prepare_rows(page, user):
     detail = addresses.per_key("review:application_detail")
     for application in page:
         name = districts.get(str(application.district_id)) if application.district_id else ""
-        application.district_name = name if name is not None else application.district.name  # (not in the cache)
+        if name is None:  # an office added since the choices were cached: read once for the page
+            name = districts[str(application.district_id)] = application.district.name
+        application.district_name = name
         application.days_waited = days_waited(application.waiting_since or application.submitted_at, today)
         application.url = detail(application.pk)
         application.state_label = labels.get(application.state, application.state)

@@ -234,8 +234,12 @@ def test_a_rows_district_office_missing_from_the_cached_choices_is_still_named(c
     client.get(reverse("review:staff_list"))  # the choices are cached now
     office = District.objects.create(authority=weihai.programme.authority, name="新设区科技局",
                                      division=weihai.district.division)
-    Application.objects.filter(pk=weihai.pk).update(district=office)
-    assert "新设区科技局" in client.get(reverse("review:staff_list")).content.decode()
+    clone(weihai, 3)
+    Application.objects.filter(programme=weihai.programme).update(district=office)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("review:staff_list")).content.decode()
+    assert page.count("新设区科技局") == 4  # one query for the office, not one a row
+    assert sum('FROM "portal_district"' in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_a_filtered_list_counts_up_to_a_cap(client, weihai, staff, monkeypatch):
