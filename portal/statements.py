@@ -13,9 +13,10 @@ at most ``prepared_max`` statements per connection and deallocates the least use
 text is the same from one request to the next (the values apart): a text that changes with the data would
 prepare a new statement each time. Elsewhere than on PostgreSQL it changes nothing.
 
-The ORM also writes a query's text anew on each request: for the staff list's rows that took longer than the
-database takes to run them. :func:`rows_of` has the ORM write the text of a query of fixed shape once per
-connection, then runs it with each request's keys in their places.
+The ORM also writes a query's text anew on each request: for the staff list's rows and the application page that
+took longer than the database takes to run them. :func:`rows_of` (plain values) and :func:`objects_of` (model
+instances) have the ORM write the text of a query of fixed shape once per connection, then run it prepared with
+each request's keys in their places.
 """
 
 from contextlib import contextmanager
