@@ -106,7 +106,6 @@ def result_colour(status):
     return RESULT_COLOURS.get(status, "secondary")
 
 
-
 #: One eligibility result (see ``eligibility_results``).
 RESULT_ITEM = ('<li class="eligibility-item border-start border-3 border-{} ps-2 mb-2" data-status="{}" data-key="{}">'
                '<span class="badge text-bg-{}">{}</span>{}<div>{}</div></li>')
