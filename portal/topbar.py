@@ -1,8 +1,8 @@
 """The back office's top bar (``templates/layouts/backoffice.html``), written here rather than by the layout's
 template: the user's role and scope, the inbox with its unread count, the language switch and the user's menu.
 Every back-office page shows it, and its template's nodes (a dozen addresses, translations and a form with its
-token) cost about as much as the rest of a short page.  The markup is the one the template had; the language
-switch is that of ``templates/layouts/_language.html`` (the public layout includes that template)."""
+token) cost about as much as the rest of a short page.  The markup is the one the template had.  The language
+switch (:func:`language_switch`) is also the public layout's (``{% language_switch %}``, portal_tags)."""
 
 import functools
 
@@ -16,6 +16,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from .formhtml import html_join
+from .menu import CURRENT
 
 BAR = """<header class="portal-topbar navbar navbar-dark bg-primary">
   <div class="container-fluid">
@@ -45,12 +46,14 @@ BAR = """<header class="portal-topbar navbar navbar-dark bg-primary">
 </header>"""
 
 LANGUAGE = """<form class="language-switch {classes}" method="post" action="{action}">
-  <input type="hidden" name="csrfmiddlewaretoken" value="{token}">
+  {token}
   <input type="hidden" name="next" value="{next}">
   <div class="btn-group btn-group-sm" role="group" aria-label="{label}">{buttons}</div>
 </form>"""
 
 BUTTON = ('<button type="submit" name="language" value="{}" lang="{}" class="btn {}"{}>{}</button>')
+TOKEN = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+PRESSED = mark_safe(' aria-pressed="true"')
 
 
 @functools.cache
@@ -60,15 +63,20 @@ def _addresses(prefix):
                                              "two_factor:profile", "logout")}
 
 
-def language_switch(request, token, classes=""):
-    """The language switch (``templates/layouts/_language.html``): a form posting to ``set_language``."""
+def language_switch(request, token=None, classes=""):
+    """The language switch of both layouts: a form posting to ``set_language`` the language chosen and the page to
+    come back to.  ``request`` None (a page rendered without one, e.g. Django's 400 page): without the form's token
+    and the way back, as a template's ``{% csrf_token %}`` and ``request.get_full_path`` gave nothing there."""
+    if request is not None and token is None:
+        token = get_token(request)
     current = get_language()
     buttons = html_join("", BUTTON, (
         (code, code, "btn-light" if code == current else "btn-outline-light",
-         mark_safe(' aria-pressed="true"') if code == current else "", get_language_info(code)["name_local"])
+          PRESSED if code == current else "", get_language_info(code)["name_local"])
         for code, _name in settings.LANGUAGES))
-    return format_html(LANGUAGE, classes=classes, action=_addresses(get_script_prefix())["set_language"], token=token,
-                       next=request.get_full_path(), label=_("Language"), buttons=buttons)
+    return format_html(LANGUAGE, classes=classes, action=_addresses(get_script_prefix())["set_language"],
+                       token=format_html(TOKEN, token) if token else "",
+                       next=request.get_full_path() if request is not None else "", label=_("Language"), buttons=buttons)
 
 
 def topbar_html(request, unread):
@@ -82,7 +90,7 @@ def topbar_html(request, unread):
     return format_html(
         BAR, toggle=_("Show or hide the menu"), workspace=address["review:workspace"], portal=settings.PORTAL_NAME,
         who=who, inbox=address["notices:inbox"],
-        inbox_current=mark_safe(' aria-current="page"') if match and match.view_name == "notices:inbox" else "",
+        inbox_current=CURRENT if match and match.view_name == "notices:inbox" else "",
         inbox_label=_("Inbox"),
         unread=format_html(' <span class="badge rounded-pill text-bg-danger" id="unread-count">{}</span>', unread)
         if unread else "",

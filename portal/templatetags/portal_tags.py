@@ -72,3 +72,11 @@ def colon():
     from django.utils.translation import get_language
 
     return "：" if (get_language() or "").startswith("zh") else ": "
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context, classes=""):
+    """The language switch (portal.topbar.language_switch), in the public layout."""
+    from portal.topbar import language_switch as switch
+
+    return switch(context.get("request"), classes=classes)
