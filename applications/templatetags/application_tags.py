@@ -9,10 +9,10 @@
 """
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 from portal.formhtml import escaped, html_join
@@ -125,17 +125,12 @@ def _shown(value):
     return escaped(localize(value))
 
 
-def _lines(value):
-    """``{{ value|linebreaksbr }}``."""
-    return mark_safe(escaped(normalize_newlines(str(value))).replace("\n", "<br>"))
-
-
 @register.simple_tag
 def definitions(pairs, lines=False):
     """``<dt>label</dt><dd>value</dd>`` for each ``(label, value)`` (its line breaks kept with ``lines``): the
     snapshot's lists, written here rather than by a loop of the template (some twenty on each review page)."""
     return html_join("", '<dt class="col-sm-4">{}</dt><dd class="col-sm-8 text-break">{}</dd>', (
-        (label, _lines(value) if lines else mark_safe(_shown(value))) for label, value in pairs))
+        (label, linebreaksbr(value) if lines else mark_safe(_shown(value))) for label, value in pairs))
 
 
 #: One row of the snapshot's members' table (see ``member_rows``).
